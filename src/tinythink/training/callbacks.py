@@ -1,0 +1,46 @@
+"""Callbacks: a progress bar that suits the terminal, and a table of the model's answers."""
+
+from __future__ import annotations
+
+import sys
+
+from lightning.pytorch import Callback, LightningModule, Trainer
+from lightning.pytorch.callbacks import RichProgressBar, TQDMProgressBar
+from lightning.pytorch.loggers import TensorBoardLogger, WandbLogger
+
+from tinythink.data.problem import split_thinking
+
+
+def progress_bar(refresh_rate: int = 1, ci_refresh_rate: int = 200) -> Callback:
+    """Rich bar on a terminal; on a pipe (CI, nohup) a plain line every ``ci_refresh_rate`` steps.
+
+    A redrawing bar written to a file floods it with a line per refresh.
+    """
+    if sys.stdout.isatty():
+        return RichProgressBar(refresh_rate=refresh_rate, leave=True)
+    return TQDMProgressBar(refresh_rate=ci_refresh_rate)
+
+
+class SamplesTable(Callback):
+    """After each validation: question, thinking, answer, expected, right? -- on W&B or TensorBoard."""
+
+    COLUMNS = ["step", "question", "thinking", "predicted", "expected", "correct"]
+
+    def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
+        samples = getattr(pl_module, "samples", None)
+        if trainer.sanity_checking or not samples or not trainer.is_global_zero:
+            return
+        rows = []
+        for a in samples:
+            thinking, _ = split_thinking(a.completion)
+            rows.append([trainer.global_step, a.problem.question, thinking, a.predicted,
+                         a.problem.answer, a.correct])  # fmt: skip
+        for logger in trainer.loggers:
+            if isinstance(logger, WandbLogger):
+                # Predicted answers may be None (no "Answer:"): W&B wants one type per column.
+                data = [[*r[:3], "" if r[3] is None else str(r[3]), *r[4:]] for r in rows]
+                logger.log_table("val/samples", columns=self.COLUMNS, data=data)
+            elif isinstance(logger, TensorBoardLogger):
+                lines = ["| " + " | ".join(self.COLUMNS[1:]) + " |", "|" + "---|" * 5]
+                lines += ["| " + " | ".join(str(c) for c in r[1:]) + " |" for r in rows]
+                logger.experiment.add_text("val/samples", "\n".join(lines), trainer.global_step)

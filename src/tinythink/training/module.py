@@ -1,0 +1,174 @@
+"""The LightningModule: next-token loss, AdamW + warmup/cosine, answer accuracy by generation."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from lightning.pytorch import LightningModule
+
+from tinythink.data.datamodule import IGNORE_INDEX
+from tinythink.evaluation.evaluate import Attempt, solve, summarize
+from tinythink.evaluation.metrics import AnswerAccuracy
+from tinythink.model import ModelConfig, TinyThinkLM
+
+DEFAULT_OPTIM = {
+    "lr": 3e-3,
+    "min_lr_ratio": 0.1,  # cosine decays to lr * min_lr_ratio
+    "weight_decay": 0.1,
+    "betas": (0.9, 0.95),
+    "warmup_steps": 100,
+}
+DEFAULT_EVAL = {
+    "max_new_tokens": 384,  # room for 6-step OOD reasoning
+    "batch_size": 128,
+    "n_samples_logged": 16,  # rows of the W&B samples table
+}
+
+
+class ThinkingLM(LightningModule):
+    """Trains :class:`TinyThinkLM` and scores held-out answers at every validation.
+
+    Hyper-parameters are plain dicts (``model``, ``optim``, ``eval``), so the
+    checkpoint loads with ``torch.load(weights_only=True)``.
+    """
+
+    def __init__(
+        self,
+        model: dict[str, Any],
+        optim: dict[str, Any] | None = None,
+        eval: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        # The config checks the parameter cap before any weight exists.
+        self.config = ModelConfig(**model)
+        self.save_hyperparameters(
+            {
+                "model": self.config.to_dict(),
+                "optim": {**DEFAULT_OPTIM, **(optim or {})},
+                "eval": {**DEFAULT_EVAL, **(eval or {})},
+            }
+        )
+        self.net = TinyThinkLM(self.config)
+        self.val_accuracy = AnswerAccuracy()
+        self.samples: list[Attempt] = []  # last validation's attempts, for the samples table
+        self._tokens_seen = 0
+        self._step_started = 0.0
+
+    # --- training ---------------------------------------------------------------------------
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.net(inputs)
+
+    def _loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
+        logits = self.net(batch["inputs"])  # (B, T, V)
+        targets = batch["targets"]
+        loss = F.cross_entropy(
+            logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
+        )
+        return loss, int((targets != IGNORE_INDEX).sum())
+
+    def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
+        self._step_started = time.perf_counter()
+
+    def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
+        loss, _ = self._loss(batch)
+        self._tokens_seen += batch["inputs"].numel()
+        self.log("train/loss", loss, prog_bar=True)
+        return loss
+
+    def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
+        elapsed = time.perf_counter() - self._step_started
+        # Every token goes through forward and backward, padding included.
+        self.log("train/tokens_per_sec", batch["inputs"].numel() / max(elapsed, 1e-9))
+        self.log("train/tokens_seen", float(self._tokens_seen))
+
+    def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
+        loss, n = self._loss(batch)
+        self.log("val/loss", loss, batch_size=n, sync_dist=True)
+
+    def test_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
+        loss, n = self._loss(batch)
+        self.log("test/loss", loss, batch_size=n, sync_dist=True)
+
+    def on_validation_epoch_end(self) -> None:
+        loss = self.trainer.callback_metrics.get("val/loss")
+        if loss is not None:
+            self.log("val/ppl", torch.exp(loss.float()), sync_dist=True)
+        if self.trainer.sanity_checking:
+            return
+        attempts = self._score("val", self.val_accuracy)
+        self.samples = attempts[: self.hparams.eval["n_samples_logged"]]
+        self.log("val/answer_acc", self.val_accuracy.compute(), prog_bar=True)
+        self.val_accuracy.reset()
+
+    def on_test_epoch_end(self) -> None:
+        loss = self.trainer.callback_metrics.get("test/loss")
+        if loss is not None:
+            self.log("test/ppl", torch.exp(loss.float()), sync_dist=True)
+        dm = self.trainer.datamodule
+        for split in ("test", "ood"):
+            if split not in dm.problems:
+                continue
+            metric = AnswerAccuracy().to(self.device)
+            attempts = self._score(split, metric)
+            self.log(f"{split}/answer_acc", metric.compute())
+            if self.trainer.world_size == 1:  # breakdowns need every attempt on one rank
+                for key, value in summarize(attempts).items():
+                    if key.startswith("acc/"):
+                        self.log(f"{split}/{key}", value)
+
+    def _score(self, split: str, metric: AnswerAccuracy) -> list[Attempt]:
+        """Generate answers for this rank's share of ``split`` and update ``metric``."""
+        dm = self.trainer.datamodule
+        problems = dm.eval_problems(split)
+        # Each rank takes every world_size-th problem: no duplicates, none dropped.
+        mine = problems[self.global_rank :: self.trainer.world_size]
+        cfg = self.hparams.eval
+        attempts = solve(
+            self.net,
+            dm.tokenizer,
+            mine,
+            max_new_tokens=min(cfg["max_new_tokens"], self.config.max_seq_len),
+            batch_size=cfg["batch_size"],
+        )
+        metric.update([a.predicted for a in attempts], [a.problem.answer for a in attempts])
+        return attempts
+
+    # --- optimisation -----------------------------------------------------------------------
+
+    def configure_optimizers(self) -> dict[str, Any]:
+        cfg = self.hparams.optim
+        optimizer = torch.optim.AdamW(
+            self.net.param_groups(cfg["weight_decay"]),
+            lr=cfg["lr"],
+            betas=tuple(cfg["betas"]),
+            foreach=True,
+        )
+        total = max(1, int(self.trainer.estimated_stepping_batches))
+        warmup = min(cfg["warmup_steps"], total // 2)
+        floor = cfg["min_lr_ratio"]
+
+        def lr_factor(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / warmup
+            progress = min(1.0, (step - warmup) / max(1, total - warmup))
+            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "interval": "step"},
+        }
+
+    # --- checkpoints ------------------------------------------------------------------------
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        # The tokenizer travels inside the checkpoint: eval/generate need nothing else.
+        dm = getattr(self.trainer, "datamodule", None) if self._trainer else None
+        if dm is not None and dm.tokenizer is not None:
+            checkpoint["tokenizer"] = dm.tokenizer.to_str()
+        checkpoint["num_params"] = self.config.num_params
