@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from lightning.pytorch import LightningDataModule
 from tokenizers import Tokenizer
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader, Dataset, Sampler
 
 from tinythink.data import generator as gen
 from tinythink.data.jsonl import read_jsonl, split_problems
@@ -85,6 +85,40 @@ class TokenRows(Dataset):
         return self.__getitems__([index])
 
 
+class LengthGroupedSampler(Sampler[int]):
+    """A shuffled order in which each run of ``batch_size`` indices has similar lengths.
+
+    Rows differ a lot in length (1-step vs 4-step problems); batching similar
+    lengths together cuts the padding each batch carries, so more of every step
+    is real tokens. Shuffle, cut into chunks of ``batch_size * group``, sort each
+    chunk by length, split into batches, shuffle the batches.
+    """
+
+    def __init__(self, lengths: torch.Tensor, batch_size: int, seed: int, group: int = 50) -> None:
+        self.lengths = lengths
+        self.batch_size = batch_size
+        self.seed = seed
+        self.group = group
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:  # called by Lightning at each epoch
+        self.epoch = epoch
+
+    def __len__(self) -> int:
+        return len(self.lengths) // self.batch_size * self.batch_size
+
+    def __iter__(self):
+        g = torch.Generator().manual_seed(self.seed + self.epoch)
+        perm = torch.randperm(len(self.lengths), generator=g)
+        batches = []
+        for chunk in perm.split(self.batch_size * self.group):
+            chunk = chunk[torch.argsort(self.lengths[chunk], stable=True)]
+            batches += [b for b in chunk.split(self.batch_size) if len(b) == self.batch_size]
+        order = torch.randperm(len(batches), generator=g).tolist()
+        for i in order:
+            yield from batches[i].tolist()
+
+
 def _already_batched(batch: Any) -> Any:
     return batch
 
@@ -110,6 +144,8 @@ class ThinkingDataModule(LightningDataModule):
         seed: int = 1234,
     ) -> None:
         super().__init__()
+        # Stored in checkpoints, so eval.py can rebuild the same splits.
+        self.save_hyperparameters()
         if source not in SOURCES:
             raise ValueError(f"unknown data.source {source!r}; expected one of {SOURCES}")
         if loss_on not in LOSS_ON:
@@ -128,6 +164,7 @@ class ThinkingDataModule(LightningDataModule):
         self.batch_size = batch_size
         self.num_workers = num_workers
         self.n_eval = n_eval
+        self.seed = seed
         self.path = path
         if source == "generated":
             self.gen_cfg = generator_config(generator)
@@ -262,10 +299,14 @@ class ThinkingDataModule(LightningDataModule):
         return problems[: self.n_eval] if split == "val" else problems
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        rows = self.rows[split]
+        sampler = None
+        if shuffle:
+            sampler = LengthGroupedSampler(rows.lengths, self.batch_size, self.seed)
         return DataLoader(
-            self.rows[split],
+            rows,
             batch_size=self.batch_size,
-            shuffle=shuffle,
+            sampler=sampler,
             drop_last=shuffle,
             num_workers=self.num_workers,
             collate_fn=_already_batched,

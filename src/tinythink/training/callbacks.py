@@ -24,7 +24,7 @@ def progress_bar(refresh_rate: int = 1, ci_refresh_rate: int = 200) -> Callback:
 class SamplesTable(Callback):
     """After each validation: question, thinking, answer, expected, right? -- on W&B or TensorBoard."""
 
-    COLUMNS = ["step", "question", "thinking", "predicted", "expected", "correct"]
+    COLUMNS = ("step", "question", "thinking", "predicted", "expected", "correct")
 
     def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         samples = getattr(pl_module, "samples", None)
@@ -39,7 +39,7 @@ class SamplesTable(Callback):
             if isinstance(logger, WandbLogger):
                 # Predicted answers may be None (no "Answer:"): W&B wants one type per column.
                 data = [[*r[:3], "" if r[3] is None else str(r[3]), *r[4:]] for r in rows]
-                logger.log_table("val/samples", columns=self.COLUMNS, data=data)
+                logger.log_table("val/samples", columns=list(self.COLUMNS), data=data)
             elif isinstance(logger, TensorBoardLogger):
                 lines = ["| " + " | ".join(self.COLUMNS[1:]) + " |", "|" + "---|" * 5]
                 lines += ["| " + " | ".join(str(c) for c in r[1:]) + " |" for r in rows]
