@@ -146,9 +146,11 @@ def test_cap_refused_before_any_weight_is_allocated(monkeypatch):
 
 
 def test_cap_is_inclusive():
-    assert ModelConfig(d_model=160, n_head=5, max_params=1_942_560).num_params == 1_942_560
+    assert (
+        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_560).num_params == 1_942_560
+    )
     with pytest.raises(ParameterCapError, match="1,942,560"):
-        ModelConfig(d_model=160, n_head=5, max_params=1_942_559)
+        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_559)
 
 
 def test_head_not_dividing_width():
@@ -303,7 +305,7 @@ def test_param_groups_cover_every_parameter_once():
 
 
 def test_flops_per_token():
-    config = ModelConfig(d_model=160, n_head=5)
+    config = ModelConfig(d_model=160, n_layer=6, n_head=5)
     # N = 1,942,560 params minus 13 norm vectors of 160 = 1,940,480 in matmuls.
     expected = 6 * 1_940_480 + 12 * 6 * 160 * 256
     assert TinyThinkLM(config).flops_per_token(256) == expected == 14_592_000
