@@ -31,11 +31,17 @@ def write_lines(path: Path, *rows: object) -> Path:
 def test_our_layout_with_and_without_reasoning(tmp_path: Path) -> None:
     path = write_lines(
         tmp_path / "ours.jsonl",
-        {"question": " Tom has 3 pens. He buys 4 more. How many now? ", "answer": 7,
-         "reasoning": "3+4=7.", "family": "pens", "steps": 1, "source": "ignored"},
+        {
+            "question": " Tom has 3 pens. He buys 4 more. How many now? ",
+            "answer": 7,
+            "reasoning": "3+4=7.",
+            "family": "pens",
+            "steps": 1,
+            "source": "ignored",
+        },
         {"question": "What is 10 minus 4?", "answer": "6"},
         {"question": "What is 2 times 3?", "answer": 6.0},
-    )  # fmt: skip
+    )
     assert read_jsonl(path) == [
         Problem("Tom has 3 pens. He buys 4 more. How many now?", 7, "3+4=7.", "pens", 1),
         Problem("What is 10 minus 4?", 6, "", "custom", 0),

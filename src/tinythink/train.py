@@ -78,8 +78,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     callbacks = _instantiate_all(cfg.callbacks)
     precision = choose_precision(str(cfg.trainer.precision), str(cfg.trainer.accelerator))
     log.info("Precision: %s (trainer.precision=%s)", precision, cfg.trainer.precision)
-    trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks,
-                          precision=precision)  # fmt: skip
+    trainer = instantiate(
+        cfg.trainer, logger=loggers or False, callbacks=callbacks, precision=precision
+    )
 
     num_params = module.config.num_params
     hparams = OmegaConf.to_container(cfg, resolve=True)
@@ -145,8 +146,9 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         exit_code = 0
         return result
     except Exception as err:
-        result.update(status="failed", error=f"{type(err).__name__}: {err}",
-                      traceback=traceback.format_exc())  # fmt: skip
+        result.update(
+            status="failed", error=f"{type(err).__name__}: {err}", traceback=traceback.format_exc()
+        )
         if not multirun:
             raise
         # In a sweep, record the failure and let the other points run (Hydra would

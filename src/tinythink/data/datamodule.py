@@ -57,8 +57,15 @@ def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:
 class TokenRows(Dataset):
     """Padded token rows of one split; ``__getitems__`` builds a whole batch at once."""
 
-    def __init__(self, tokens: np.ndarray, lengths: np.ndarray, prompt_lens: np.ndarray, *,
-                 pad_id: int, answer_only: bool) -> None:  # fmt: skip
+    def __init__(
+        self,
+        tokens: np.ndarray,
+        lengths: np.ndarray,
+        prompt_lens: np.ndarray,
+        *,
+        pad_id: int,
+        answer_only: bool,
+    ) -> None:
         self.tokens = torch.from_numpy(tokens)
         self.lengths = torch.from_numpy(lengths).long()
         self.prompt_lens = torch.from_numpy(prompt_lens).long()
@@ -152,8 +159,11 @@ class ThinkingDataModule(LightningDataModule):
             raise ValueError(f"unknown data.loss_on {loss_on!r}; expected one of {LOSS_ON}")
         if source == "jsonl" and not path:
             raise ValueError("data.source=jsonl needs data.path=/path/to/problems.jsonl")
-        for name, value in (("batch_size", batch_size), ("max_seq_len", max_seq_len),
-                            ("n_eval", n_eval)):  # fmt: skip
+        for name, value in (
+            ("batch_size", batch_size),
+            ("max_seq_len", max_seq_len),
+            ("n_eval", n_eval),
+        ):
             if value <= 0:
                 raise ValueError(f"data.{name} must be positive, got {value}")
         self.source = source
@@ -170,8 +180,11 @@ class ThinkingDataModule(LightningDataModule):
             self.gen_cfg = generator_config(generator)
             spec: dict[str, Any] = {"source": source, "generator": asdict(self.gen_cfg)}
         else:
-            self.split_cfg = {"val_fraction": val_fraction, "test_fraction": test_fraction,
-                              "seed": seed}  # fmt: skip
+            self.split_cfg = {
+                "val_fraction": val_fraction,
+                "test_fraction": test_fraction,
+                "seed": seed,
+            }
             resolved = Path(path).resolve()
             stamp = resolved.stat().st_mtime_ns if resolved.exists() else 0
             spec = {"source": source, "path": str(resolved), "mtime": stamp, **self.split_cfg}
@@ -185,8 +198,11 @@ class ThinkingDataModule(LightningDataModule):
 
     @property
     def splits(self) -> tuple[str, ...]:
-        return ("train", "val", "test", "ood") if self.source == "generated" else (
-            "train", "val", "test")  # fmt: skip
+        return (
+            ("train", "val", "test", "ood")
+            if self.source == "generated"
+            else ("train", "val", "test")
+        )
 
     # Splits served as token rows for the loss; ood is only answered by generation.
     loss_splits = ("train", "val", "test")
@@ -235,12 +251,15 @@ class ThinkingDataModule(LightningDataModule):
     def _build_tokens(self, split: str, tok: Tokenizer) -> None:
         problems = self._load_problems(split)
         eos = tok.token_to_id(EOS)
-        prompts = tok.encode_batch([prompt_text(p.question) for p in problems],
-                                   add_special_tokens=False)  # fmt: skip
-        completions = tok.encode_batch([completion_text(p, self.format) for p in problems],
-                                       add_special_tokens=False)  # fmt: skip
-        lengths = np.array([len(p.ids) + len(c.ids) + 1 for p, c in zip(prompts, completions,
-                                                                        strict=True)])  # fmt: skip
+        prompts = tok.encode_batch(
+            [prompt_text(p.question) for p in problems], add_special_tokens=False
+        )
+        completions = tok.encode_batch(
+            [completion_text(p, self.format) for p in problems], add_special_tokens=False
+        )
+        lengths = np.array(
+            [len(p.ids) + len(c.ids) + 1 for p, c in zip(prompts, completions, strict=True)]
+        )
         longest = int(lengths.max())
         if longest > self.max_seq_len:
             worst = problems[int(lengths.argmax())]
@@ -257,8 +276,9 @@ class ThinkingDataModule(LightningDataModule):
 
         def write(tmp: Path) -> None:
             with open(tmp, "wb") as f:
-                np.savez(f, tokens=tokens, lengths=lengths.astype(np.int32),
-                         prompt_lens=prompt_lens)  # fmt: skip
+                np.savez(
+                    f, tokens=tokens, lengths=lengths.astype(np.int32), prompt_lens=prompt_lens
+                )
 
         atomic_write(self._tokens_file(split), write)
 
@@ -290,8 +310,7 @@ class ThinkingDataModule(LightningDataModule):
             if arrays is None:  # another rank's write raced us, or the file went bad
                 self._build_tokens(split, self.tokenizer)
                 arrays = self._load_tokens(split)
-            self.rows[split] = TokenRows(**arrays, pad_id=pad,
-                                         answer_only=self.loss_on == "answer")  # fmt: skip
+            self.rows[split] = TokenRows(**arrays, pad_id=pad, answer_only=self.loss_on == "answer")
 
     def eval_problems(self, split: str) -> list[Problem]:
         """Held-out problems scored by generation (val: a fixed subset, test/ood: all)."""

@@ -36,9 +36,23 @@ SHE_NAMES = ("Mia", "Ana", "Ivy", "Zoe", "Eva", "Lily", "Nora", "Yuki", "Ella", 
 HE_NAMES = ("Leo", "Sam", "Tom", "Max", "Ben", "Omar", "Ravi", "Finn", "Jack", "Kofi")
 NAMES = SHE_NAMES + HE_NAMES
 OBJECTS = (
-    "apples", "pens", "stickers", "marbles", "books", "coins", "cards", "shells",
-    "cookies", "stamps", "balloons", "pencils", "beads", "candies", "toys", "rocks",
-)  # fmt: skip
+    "apples",
+    "pens",
+    "stickers",
+    "marbles",
+    "books",
+    "coins",
+    "cards",
+    "shells",
+    "cookies",
+    "stamps",
+    "balloons",
+    "pencils",
+    "beads",
+    "candies",
+    "toys",
+    "rocks",
+)
 CONTAINERS = ("boxes", "bags", "jars", "baskets", "packs", "rows", "crates", "trays")
 GAINS = (
     "{P} buys {x} more.",

@@ -54,7 +54,9 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
     hparams = ckpt["hyper_parameters"]
     config = ModelConfig(**hparams["model"])
     model = TinyThinkLM(config)
-    state = {k.removeprefix("net."): v for k, v in ckpt["state_dict"].items() if k.startswith("net.")}
+    state = {
+        k.removeprefix("net."): v for k, v in ckpt["state_dict"].items() if k.startswith("net.")
+    }
     try:
         model.load_state_dict(state)
     except RuntimeError as err:

@@ -33,8 +33,16 @@ class SamplesTable(Callback):
         rows = []
         for a in samples:
             thinking, _ = split_thinking(a.completion)
-            rows.append([trainer.global_step, a.problem.question, thinking, a.predicted,
-                         a.problem.answer, a.correct])  # fmt: skip
+            rows.append(
+                [
+                    trainer.global_step,
+                    a.problem.question,
+                    thinking,
+                    a.predicted,
+                    a.problem.answer,
+                    a.correct,
+                ]
+            )
         for logger in trainer.loggers:
             if isinstance(logger, WandbLogger):
                 # Predicted answers may be None (no "Answer:"): W&B wants one type per column.
