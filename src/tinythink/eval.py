@@ -53,7 +53,9 @@ def score_split(loaded, problems, cfg: DictConfig) -> dict[str, dict[str, float]
 def print_table(split: str, results: dict[str, list[Attempt]]) -> dict[str, dict[str, float]]:
     summaries = {name: summarize(attempts) for name, attempts in results.items()}
     keys = [k for k in next(iter(summaries.values())) if k.startswith("acc")]
-    table = Table(title=f"{split}: answer accuracy ({summaries['greedy']['n']} problems)")
+    console = Console()
+    console.print(f"\n{split}: answer accuracy ({summaries['greedy']['n']} problems)")
+    table = Table()
     table.add_column("group")
     table.add_column("n", justify="right")
     for name in summaries:
@@ -62,7 +64,7 @@ def print_table(split: str, results: dict[str, list[Attempt]]) -> dict[str, dict
         group = "all" if key == "acc_all" else key.removeprefix("acc/")
         n = summaries["greedy"]["n"] if key == "acc_all" else summaries["greedy"][f"n/{group}"]
         table.add_row(group, str(int(n)), *(f"{s[key]:.1%}" for s in summaries.values()))
-    Console().print(table)
+    console.print(table)
     return summaries
 
 

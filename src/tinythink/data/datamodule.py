@@ -178,7 +178,11 @@ class ThinkingDataModule(LightningDataModule):
         self.path = path
         if source == "generated":
             self.gen_cfg = generator_config(generator)
-            spec: dict[str, Any] = {"source": source, "generator": asdict(self.gen_cfg)}
+            spec: dict[str, Any] = {
+                "source": source,
+                "version": gen.FORMAT_VERSION,
+                "generator": asdict(self.gen_cfg),
+            }
         else:
             self.split_cfg = {
                 "val_fraction": val_fraction,

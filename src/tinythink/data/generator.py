@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ from tinythink.data.problem import Problem
 
 FAMILIES = ("change", "groups", "share", "compare")
 SPLITS = ("train", "val", "test", "ood")
+# Bump when generated text changes, so cached data built by older code is not reused.
+FORMAT_VERSION = 1
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}
@@ -347,7 +350,18 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
     if split in ("val", "test"):
         n = cfg.n_val if split == "val" else cfg.n_test
         return _take_unique(iter_problems(cfg.train, seed, split), n)
+    # Keep only problems truly outside the training distribution.
     half = cfg.n_ood // 2
-    steps = _take_unique(iter_problems(cfg.ood_steps, seed, "test"), cfg.n_ood - half)
-    digits = _take_unique(iter_problems(cfg.ood_digits, seed + 100, "test"), half)
-    return steps + digits
+    longer = (
+        p for p in iter_problems(cfg.ood_steps, seed, "test") if p.steps > cfg.train.max_steps
+    )
+    bigger = (
+        p
+        for p in iter_problems(cfg.ood_digits, seed + 100, "test")
+        if largest_number(p.question) > cfg.train.max_operand
+    )
+    return _take_unique(longer, cfg.n_ood - half) + _take_unique(bigger, half)
+
+
+def largest_number(text: str) -> int:
+    return max((int(n) for n in re.findall(r"\d+", text)), default=0)

@@ -1,0 +1,98 @@
+"""End to end, as a user runs it: train.py, then eval.py and generate.py on its checkpoint."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import run_script
+
+
+def _run_dir(log_dir: Path, task: str = "debug") -> Path:
+    (run,) = (log_dir / task / "runs").iterdir()
+    return run
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    log_dir = tmp_path_factory.mktemp("logs")
+    home = tmp_path_factory.mktemp("home")
+    env = {
+        "HOME": str(home),
+        "WANDB_CACHE_DIR": str(home / "c"),
+        "WANDB_DATA_DIR": str(home / "d"),
+        "WANDB_CONFIG_DIR": str(home / "cfg"),
+        "MPLCONFIGDIR": str(home / "mpl"),
+    }
+    result = run_script(
+        "train.py", "debug=fast", "logger=[wandb,csv]", f"paths.log_dir={log_dir}", env=env
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Held-out answer accuracy" in result.stdout
+    assert "wandb sync" in result.stdout + result.stderr
+    return _run_dir(log_dir)
+
+
+@pytest.mark.slow
+def test_run_writes_checkpoint_metrics_wandb_and_config(trained):
+    ckpts = {p.name for p in (trained / "checkpoints").iterdir()}
+    assert {"best.ckpt", "last.ckpt"} <= ckpts
+    rows = list(csv.DictReader((trained / "csv" / "metrics.csv").open()))
+    assert any(r.get("train/loss") for r in rows)
+    assert any(r.get("val/answer_acc") for r in rows)
+    (offline,) = (trained / "wandb").glob("offline-run-*")
+    assert list(offline.glob("run-*.wandb"))
+    results = json.loads((trained / "results.json").read_text())
+    assert results["status"] == "finished"
+    assert results["num_params"] == 43_168  # the micro preset
+    assert 0.0 <= results["metrics"]["test/answer_acc"] <= 1.0
+    assert "ood/answer_acc" in results["metrics"]
+    assert "d_model: 32" in (trained / "config.yaml").read_text()  # resolved config
+
+
+@pytest.mark.slow
+def test_checkpoint_loads_with_weights_only(trained):
+    ckpt = torch.load(trained / "checkpoints" / "best.ckpt", weights_only=True)
+    assert ckpt["hyper_parameters"]["model"]["d_model"] == 32
+    assert "<think>" in ckpt["tokenizer"]
+    assert ckpt["datamodule_hyper_parameters"]["format"] == "cot"
+
+
+@pytest.mark.slow
+def test_eval_and_generate_on_the_checkpoint(trained, tmp_path):
+    ckpt = trained / "checkpoints" / "best.ckpt"
+    result = run_script(
+        "eval.py", f"ckpt={ckpt}", f"paths.log_dir={tmp_path}", "limit=8", "max_new_tokens=32"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "test: answer accuracy (8 problems)" in result.stdout
+    assert "ood: answer accuracy (8 problems)" in result.stdout
+    report = json.loads((_run_dir(tmp_path, "eval") / "eval_results.json").read_text())
+    assert set(report["splits"]) == {"test", "ood"}
+    assert "acc/steps_1" in report["splits"]["test"]["greedy"]
+
+    result = run_script(
+        "generate.py", f"ckpt={ckpt}", "prompt=Mia has 3 apples. How many?", "max_new_tokens=16"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("Q: Mia has 3 apples. How many?")
+
+
+def test_over_the_cap_fails_fast_with_the_cap_message(tmp_path):
+    result = run_script(
+        "train.py", "model=tiny", "model.n_layer=40", f"paths.log_dir={tmp_path}", "logger=csv"
+    )
+    assert result.returncode == 2
+    assert "17,808,576 parameters, over the cap of 2,000,000" in result.stderr
+    assert "n_layer=40" in result.stderr
+    run = _run_dir(tmp_path, "train")
+    assert not (run / "checkpoints").exists() and not (run / "csv").exists()
+    assert json.loads((run / "results.json").read_text())["status"] == "skipped"
+
+
+def test_eval_on_a_missing_checkpoint(tmp_path):
+    result = run_script("eval.py", f"ckpt={tmp_path}/nope.ckpt", f"paths.log_dir={tmp_path}")
+    assert result.returncode == 2
+    assert f"checkpoint not found: {tmp_path}/nope.ckpt" in result.stderr
