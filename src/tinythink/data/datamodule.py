@@ -255,15 +255,25 @@ class ThinkingDataModule(LightningDataModule):
     def _build_tokens(self, split: str, tok: Tokenizer) -> None:
         problems = self._load_problems(split)
         eos = tok.token_to_id(EOS)
-        prompts = tok.encode_batch(
-            [prompt_text(p.question) for p in problems], add_special_tokens=False
-        )
-        completions = tok.encode_batch(
-            [completion_text(p, self.format) for p in problems], add_special_tokens=False
-        )
-        lengths = np.array(
-            [len(p.ids) + len(c.ids) + 1 for p, c in zip(prompts, completions, strict=True)]
-        )
+        # Encode in chunks, keeping ids only: full Encoding objects (offsets, masks, strings)
+        # for 200k rows would take gigabytes.
+        prompts: list[list[int]] = []
+        completions: list[list[int]] = []
+        for start in range(0, len(problems), 10_000):
+            chunk = problems[start : start + 10_000]
+            prompts += [
+                e.ids
+                for e in tok.encode_batch_fast(
+                    [prompt_text(p.question) for p in chunk], add_special_tokens=False
+                )
+            ]
+            completions += [
+                e.ids
+                for e in tok.encode_batch_fast(
+                    [completion_text(p, self.format) for p in chunk], add_special_tokens=False
+                )
+            ]
+        lengths = np.array([len(p) + len(c) + 1 for p, c in zip(prompts, completions, strict=True)])
         longest = int(lengths.max())
         if longest > self.max_seq_len:
             worst = problems[int(lengths.argmax())]
@@ -274,9 +284,9 @@ class ThinkingDataModule(LightningDataModule):
             )
         tokens = np.full((len(problems), longest), tok.token_to_id(PAD), dtype=np.int32)
         for i, (p, c) in enumerate(zip(prompts, completions, strict=True)):
-            row = p.ids + c.ids + [eos]
+            row = [*p, *c, eos]
             tokens[i, : len(row)] = row
-        prompt_lens = np.array([len(p.ids) for p in prompts], dtype=np.int32)
+        prompt_lens = np.array([len(p) for p in prompts], dtype=np.int32)
 
         def write(tmp: Path) -> None:
             with open(tmp, "wb") as f:
