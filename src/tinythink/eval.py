@@ -18,6 +18,7 @@ from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.evaluation.checkpoint import CheckpointError, load_checkpoint
 from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
 from tinythink.train import CONFIG_DIR
+from tinythink.training.loggers import finish_wandb, make_wandb_logger
 from tinythink.utils import atomic_write_json, atomic_write_text
 
 log = logging.getLogger("tinythink")
@@ -98,8 +99,38 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         )
         atomic_write_text(run_dir / f"attempts_{split}.jsonl", lines)
     atomic_write_json(run_dir / "eval_results.json", report)
+    log_to_wandb(cfg, report, run_dir)
     print(f"Results and every attempt: {run_dir}")
     return report
+
+
+def log_to_wandb(cfg: DictConfig, report: dict[str, Any], run_dir: Path) -> None:
+    """One W&B eval run: a summary table (split x group x decoding) and summary metrics."""
+    if cfg.wandb.mode == "disabled":
+        return
+    import wandb
+
+    logger = make_wandb_logger(
+        project=cfg.wandb.project,
+        mode=cfg.wandb.mode,
+        save_dir=str(run_dir),
+        job_type="eval",
+        name=Path(cfg.ckpt).stem,
+        config={"ckpt": str(cfg.ckpt), "step": report["step"]},
+    )
+    try:
+        rows = []
+        for split, by_decoding in report["splits"].items():
+            for decoding, summary in by_decoding.items():
+                for key, value in summary.items():
+                    if key.startswith("acc"):
+                        group = "all" if key == "acc_all" else key.removeprefix("acc/")
+                        rows.append([split, decoding, group, value])
+                        logger.experiment.summary[f"{split}/{decoding}/{group}"] = value
+        table = wandb.Table(columns=["split", "decoding", "group", "accuracy"], data=rows)
+        logger.experiment.log({"eval/accuracy": table})
+    finally:
+        finish_wandb()
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="eval")

@@ -92,6 +92,8 @@ def summarize(attempts: list[Attempt]) -> dict[str, float]:
     for a in attempts:
         groups["all"].append(a.correct)
         groups[f"steps_{a.problem.steps}"].append(a.correct)
+        if a.problem.steps >= 3:  # where thinking should matter most
+            groups["steps_3plus"].append(a.correct)
         groups[f"family_{a.problem.family}"].append(a.correct)
     out = {}
     for key, hits in sorted(groups.items()):
