@@ -129,7 +129,9 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
     started = time.time()
     try:
         # Refuse shapes over the cap (or with bad heads) before anything is built.
-        num_params = ModelConfig(**OmegaConf.to_container(cfg.model, resolve=True)).num_params
+        model = OmegaConf.to_container(cfg.model, resolve=True)
+        result["model"] = model  # the shape, for sweep reports (presets aren't in overrides)
+        num_params = ModelConfig(**model).num_params
         result["num_params"] = num_params
     except ModelConfigError as err:
         result.update(status="skipped", reason=str(err))
