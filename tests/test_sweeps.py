@@ -339,27 +339,40 @@ def test_ddp_relaunch_problem(overrides, refused):
         assert "re-running this command line" in problem and "docs/sweeps.md" in problem
 
 
-def test_ddp_under_multirun_is_refused_before_any_job(tmp_path):
-    cmd = [
-        sys.executable,
-        str(ROOT / "train.py"),
-        "-m",
-        "trainer=ddp",
-        "trainer.accelerator=cpu",
-        *TINY,
-        "logger=csv",
-        f"paths.log_dir={tmp_path}",
-        "model.n_layer=1,2",
-    ]
-    # Its own process group: if the guard ever breaks, the DDP ranks it starts are killed too.
+def _run_in_own_group(*args: str, timeout: int = 90) -> subprocess.CompletedProcess:
+    """Run train.py in its own process group and kill the group after: DDP ranks included."""
+    cmd = [sys.executable, str(ROOT / "train.py"), *args]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
     )
     try:
-        _, stderr = proc.communicate(timeout=60)
+        stdout, stderr = proc.communicate(timeout=timeout)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 2, stderr[-3000:]
-    assert "error: trainer.strategy=ddp on 2 devices inside a multirun" in stderr
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def test_ddp_under_multirun_is_refused_before_any_job(tmp_path):
+    ddp = ["trainer=ddp", "trainer.accelerator=cpu"]
+    result = _run_in_own_group("-m", *ddp, *TINY, f"paths.log_dir={tmp_path}", "model.n_layer=1,2")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "error: trainer.strategy=ddp on 2 devices inside a multirun" in result.stderr
     assert not list(tmp_path.rglob("results.json"))  # no point started
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="train.py: on rank 1 logger.experiment is Lightning's dummy (its `summary` is a "
+    "method), so rank 1 raises after fit and overwrites rank 0's results.json as failed",
+)
+def test_ddp_inside_a_single_run_is_the_supported_way(tmp_path, cache_dir):
+    ddp = ["trainer=ddp", "trainer.accelerator=cpu", "trainer.devices=2"]  # gloo on 2 CPU procs
+    result = _run_in_own_group(
+        *ddp, *TINY, f"paths.log_dir={tmp_path}", f"paths.cache_dir={cache_dir}"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Starting with 2 processes" in result.stdout + result.stderr
+    assert "Error executing job" not in result.stderr, result.stderr[-3000:]
+    (results,) = (tmp_path / "debug" / "runs").glob("*/results.json")
+    assert json.loads(results.read_text())["status"] == "finished"
