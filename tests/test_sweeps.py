@@ -314,7 +314,7 @@ def test_report_cli_runs_as_a_module_and_rejects_an_empty_dir(tmp_path):
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert f"no jobs under {tmp_path}" in result.stderr
-    assert build_report(tmp_path).rows == []
+    assert build_report(tmp_path).rows == [] and not list(tmp_path.iterdir())
 
 
 # -----------------------------------------------------------------------------

@@ -140,7 +140,8 @@ def collect(sweep_dir: str | Path) -> list[JobResult]:
         jobs[path.parent] = read_job(path, sweep_dir)
     # Hydra writes <job>/.hydra/overrides.yaml before the task starts: a job with it
     # but no results.json was killed (timeout, OOM, SLURM preemption) or is running.
-    for marker in sweep_dir.rglob(".hydra/overrides.yaml"):
+    # Only in a training sweep: eval.py -m jobs never write results.json.
+    for marker in sweep_dir.rglob(".hydra/overrides.yaml") if jobs else []:
         job_dir = marker.parent.parent
         if job_dir not in jobs and job_dir != sweep_dir:
             overrides = _read_overrides(marker)
@@ -174,7 +175,8 @@ def collect(sweep_dir: str | Path) -> list[JobResult]:
 
 
 def _job_sort_key(job: str) -> tuple:
-    return (*(int(p) if p.isdigit() else math.inf for p in Path(job).parts), job)
+    """Job 2 before job 10; names (a custom hydra.sweep.subdir) after numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in Path(job).parts)
 
 
 def _read_overrides(path: Path) -> list[str]:
@@ -413,18 +415,18 @@ class Report:
 
 
 def build_report(sweep_dir: str | Path, out_dir: str | Path | None = None) -> Report:
-    """Write the leaderboard (md + csv) and the plots for ``sweep_dir``; returns the rows."""
+    """Write the leaderboard (md + csv) and the plots for ``sweep_dir``; nothing if it has no jobs."""
     sweep_dir = Path(sweep_dir)
+    rows = collect(sweep_dir)
+    if not rows:  # not a training sweep (e.g. eval.py -m), or the wrong directory
+        return Report(rows=[], files=[])
     out_dir = Path(out_dir) if out_dir else sweep_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = collect(sweep_dir)
     title = sweep_dir.resolve().name
-    best = _optuna_best(sweep_dir)
     files = [out_dir / MD, out_dir / CSV]
-    files[0].write_text(leaderboard_markdown(rows, title, best))
+    files[0].write_text(leaderboard_markdown(rows, title, _optuna_best(sweep_dir)))
     write_csv(rows, files[1])
-    if rows:
-        files += plot(rows, out_dir, title)
+    files += plot(rows, out_dir, title)
     return Report(rows=rows, files=files)
 
 
@@ -452,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     report = build_report(sweep_dir, args.out)
     if not report.rows:
         print(
-            f"error: no jobs under {sweep_dir} (no */results.json and no */.hydra/): "
+            f"error: no jobs under {sweep_dir} (no */results.json): "
             f"pass the sweep directory itself, e.g. logs/train/multiruns/<time>",
             file=sys.stderr,
         )
