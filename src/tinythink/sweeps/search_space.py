@@ -82,6 +82,11 @@ def bounded_width(cfg: DictConfig, trial: Any) -> None:
     assert isinstance(model, dict)
     for key in ("n_layer", "n_head"):
         model[key] = trial.params.get(f"model.{key}", model[key])
-    space = cfg.width_search
+    space = cfg.get("width_search")
+    if space is None:
+        raise ValueError(
+            "custom_search_space=bounded_width needs a top-level `width_search` node "
+            "(low, high, multiple_of): start from conf/hparams_search/optuna.yaml."
+        )
     low, high, step = width_bounds(model, space.low, space.high, space.multiple_of)
     trial.suggest_int(WIDTH, low, high, step=step)
