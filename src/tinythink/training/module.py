@@ -29,6 +29,28 @@ DEFAULT_EVAL = {
 }
 
 
+def make_optimizer(
+    net: torch.nn.Module, optim: dict[str, Any], total_steps: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW (no decay on norms) with linear warmup, then cosine to ``lr * min_lr_ratio``."""
+    optimizer = torch.optim.AdamW(
+        net.param_groups(optim["weight_decay"]),
+        lr=optim["lr"],
+        betas=tuple(optim["betas"]),
+        foreach=True,
+    )
+    warmup = min(optim["warmup_steps"], total_steps // 2)
+    floor = optim["min_lr_ratio"]
+
+    def lr_factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+
+
 class ThinkingLM(LightningModule):
     """Trains :class:`TinyThinkLM` and scores held-out answers at every validation.
 
@@ -141,24 +163,8 @@ class ThinkingLM(LightningModule):
     # --- optimisation -----------------------------------------------------------------------
 
     def configure_optimizers(self) -> dict[str, Any]:
-        cfg = self.hparams.optim
-        optimizer = torch.optim.AdamW(
-            self.net.param_groups(cfg["weight_decay"]),
-            lr=cfg["lr"],
-            betas=tuple(cfg["betas"]),
-            foreach=True,
-        )
         total = max(1, int(self.trainer.estimated_stepping_batches))
-        warmup = min(cfg["warmup_steps"], total // 2)
-        floor = cfg["min_lr_ratio"]
-
-        def lr_factor(step: int) -> float:
-            if step < warmup:
-                return (step + 1) / warmup
-            progress = min(1.0, (step - warmup) / max(1, total - warmup))
-            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+        optimizer, scheduler = make_optimizer(self.net, self.hparams.optim, total)
         return {
             "optimizer": optimizer,
             "lr_scheduler": {"scheduler": scheduler, "interval": "step"},
