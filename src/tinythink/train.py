@@ -20,6 +20,7 @@ import torch
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from hydra.utils import instantiate
+from lightning.pytorch.callbacks import LearningRateMonitor
 from omegaconf import DictConfig, OmegaConf
 
 from tinythink.model import ModelConfig, ModelConfigError
@@ -76,6 +77,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
             wandb_cfg.group = Path(HydraConfig.get().sweep.dir).name
     loggers = _instantiate_all(cfg.logger)
     callbacks = _instantiate_all(cfg.callbacks)
+    if not loggers:  # logger=none: nothing to monitor the learning rate into
+        callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     precision = choose_precision(str(cfg.trainer.precision), str(cfg.trainer.accelerator))
     log.info("Precision: %s (trainer.precision=%s)", precision, cfg.trainer.precision)
     trainer = instantiate(
@@ -93,6 +96,15 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         last = run_dir / "checkpoints" / "last.ckpt"
         ckpt_path = str(last) if last.exists() else None
     trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    if module.nonfinite_loss is not None:
+        step, value = module.nonfinite_loss
+        good = run_dir / "checkpoints" / "last-good.ckpt"
+        trainer.save_checkpoint(good)
+        raise FloatingPointError(
+            f"training loss became {value} at step {step}; stopped before applying it. "
+            f"The last good weights are in {good}. Try a lower module.optim.lr, "
+            f"trainer.gradient_clip_val, or trainer.precision=32-true."
+        )
     metrics = {k: float(v) for k, v in trainer.callback_metrics.items()}
 
     if cfg.get("test"):
@@ -125,6 +137,8 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
     result: dict[str, Any] = {
         "overrides": list(HydraConfig.get().overrides.task),
         "run_dir": str(run_dir),
+        "seed": cfg.get("seed"),
+        "data_format": cfg.data.get("format"),
     }
     started = time.time()
     try:

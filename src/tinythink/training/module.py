@@ -77,6 +77,7 @@ class ThinkingLM(LightningModule):
         self.net = TinyThinkLM(self.config)
         self.val_accuracy = AnswerAccuracy()
         self.samples: list[Attempt] = []  # last validation's attempts, for the samples table
+        self.nonfinite_loss: tuple[int, float] | None = None  # (step, value) that stopped the run
         self._tokens_seen = 0
         self._step_started = 0.0
 
@@ -96,8 +97,14 @@ class ThinkingLM(LightningModule):
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         self._step_started = time.perf_counter()
 
-    def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
+    def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor | None:
         loss, _ = self._loss(batch)
+        if not torch.isfinite(loss):
+            # Stop before backward: the weights are still those of the last good step,
+            # and train.py saves them (a NaN never reaches a checkpoint).
+            self.nonfinite_loss = (self.global_step, float(loss))
+            self.trainer.should_stop = True
+            return None
         self._tokens_seen += batch["inputs"].numel()
         self.log("train/loss", loss, prog_bar=True)
         return loss
