@@ -109,7 +109,7 @@ class Difficulty:
 class GeneratorConfig:
     """Sizes and difficulties of the built-in splits (the ``data.generator`` config)."""
 
-    n_train: int = 200_000
+    n_train: int = 100_000
     n_val: int = 1_000
     n_test: int = 1_000
     n_ood: int = 1_000
