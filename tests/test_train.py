@@ -64,7 +64,13 @@ def test_checkpoint_loads_with_weights_only(trained):
 def test_eval_and_generate_on_the_checkpoint(trained, tmp_path):
     ckpt = trained / "checkpoints" / "best.ckpt"
     result = run_script(
-        "eval.py", f"ckpt={ckpt}", f"paths.log_dir={tmp_path}", "limit=8", "max_new_tokens=32"
+        "eval.py",
+        f"ckpt={ckpt}",
+        f"paths.log_dir={tmp_path}",
+        "limit=8",
+        "max_new_tokens=32",
+        "decoding.samples=3",
+        "wandb.mode=offline",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "test: answer accuracy (8 problems)" in result.stdout
@@ -72,6 +78,9 @@ def test_eval_and_generate_on_the_checkpoint(trained, tmp_path):
     report = json.loads((_run_dir(tmp_path, "eval") / "eval_results.json").read_text())
     assert set(report["splits"]) == {"test", "ood"}
     assert "acc/steps_1" in report["splits"]["test"]["greedy"]
+    # sampling and self-consistency are reported beside greedy
+    assert {"greedy", "sampled", "vote@3"} <= set(report["splits"]["test"])
+    assert list(_run_dir(tmp_path, "eval").glob("wandb/offline-run-*/run-*.wandb"))
 
     result = run_script(
         "generate.py", f"ckpt={ckpt}", "prompt=Mia has 3 apples. How many?", "max_new_tokens=16"
