@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 IGNORE_INDEX = -100  # targets the loss skips (prompt under loss_on=answer, padding)
 LOSS_ON = ("answer", "all")
 SOURCES = ("generated", "jsonl")
-TOKENIZER_TRAIN_ROWS = 50_000  # BPE merges settle long before this on templated text
+TOKENIZER_TRAIN_ROWS = 20_000  # BPE merges settle long before this on templated text
 
 
 def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:

@@ -29,7 +29,7 @@ from tinythink.data.problem import Problem
 FAMILIES = ("change", "groups", "share", "compare")
 SPLITS = ("train", "val", "test", "ood")
 # Bump when generated text changes, so cached data built by older code is not reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}
@@ -271,12 +271,11 @@ def make_problem(rng: random.Random, family: str, steps: int, d: Difficulty) -> 
             more, work, total = _changes(
                 rng, start, steps - 2, d, who=name, pron=pron, obj_pron=obj_pron
             )
-            targets = [
-                t
-                for t in range(k, d.max_result + 1, k)
-                if 1 <= abs(t - total) <= d.max_operand and t != total
-            ]
-            target = rng.choice(targets)
+            # A multiple of k within max_operand of the total (and not the total itself).
+            low = max(1, -(-(total - d.max_operand) // k))
+            high = min(d.max_result, total + d.max_operand) // k
+            choices = [q for q in range(low, high + 1) if q * k != total]
+            target = rng.choice(choices) * k
             gain = target > total
             sentence, last = _step(
                 rng, total, abs(target - total), gain, False, pron, obj_pron, name
