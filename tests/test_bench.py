@@ -107,12 +107,21 @@ def test_eval_and_data_sections(quick):
     assert _positive(d["headroom"])
 
 
+def test_attention_extra(quick):
+    a = quick[0]["attention"]
+    assert set(a["by_precision"]) == {"32-true", "bf16-mixed"}
+    for v in a["by_precision"].values():
+        _assert_spread(v["fwd_bwd_ms_per_layer"])
+        assert _positive(v["share_of_step"])
+
+
 def test_report_files(quick):
     report, out = quick
     on_disk = json.loads((out / "bench.json").read_text())
     assert set(bench.SECTIONS) <= set(on_disk)
     md = (out / "bench.md").read_text()
-    for title in ("1. Training", "1b. Lightning", "2. Precision", "3. MFU", "4. Eval", "5. Data"):
+    titles = ("1. Training", "1b. Lightning", "2. Precision", "3. MFU", "4. Eval", "5. Data", "6.")
+    for title in titles:
         assert f"## {title}" in md
     bench.print_report(report)  # renders without error
 
@@ -142,7 +151,6 @@ def test_nominal_gpu_peaks():
     assert bench.nominal_gpu_tflops("Some Future GPU") is None
 
 
-@pytest.mark.slow
 def test_cli_writes_under_logs_bench(tmp_path):
     """As a user runs it: ``python -m tinythink.bench bench=quick`` -> logs/bench/<time>/."""
     import subprocess
@@ -153,7 +161,7 @@ def test_cli_writes_under_logs_bench(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Lightning runs at" in result.stdout

@@ -380,6 +380,42 @@ def matmul_peak(
     return {"gflops": by_size[best], "size": best, "by_size": by_size}
 
 
+def attention_section(
+    model: dict[str, Any], b: DictConfig, device: torch.device, training: dict[str, Any]
+) -> dict[str, Any]:
+    """Extra: causal SDPA forward + backward at the training shape, q/k/v in each precision.
+
+    On CPU, SDPA runs its flash kernel; at small head sizes its bf16 backward can be
+    slower than fp32, which decides whether attention should leave autocast.
+    """
+    c = ModelConfig(**model)
+    shape = (b.batch_size, c.n_head, b.seq_len, c.head_dim)
+    sync = _sync(device)
+    times: dict[str, list[float]] = {p: [] for p in b.precisions}
+    for r in range(b.attention.repeats):
+        for precision in b.precisions if r % 2 == 0 else list(reversed(b.precisions)):
+            dtype = PRECISIONS[precision] or torch.float32
+            q, k, v = (
+                torch.randn(shape, device=device, dtype=dtype, requires_grad=True) for _ in range(3)
+            )
+            for _ in range(2):  # the first call warms up, the second is timed
+                sync()
+                t = time.perf_counter()
+                y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+                y.backward(torch.ones_like(y))
+                sync()
+            times[precision].append(1e3 * (time.perf_counter() - t))
+    report: dict[str, Any] = {"shape_bhtd": list(shape), "n_layer": c.n_layer, "by_precision": {}}
+    for precision, ms in times.items():
+        per_layer = spread(ms)
+        step_ms = training["by_precision"][precision]["lightning"]["step_ms"]["median"]
+        report["by_precision"][precision] = {
+            "fwd_bwd_ms_per_layer": per_layer,
+            "share_of_step": per_layer["median"] * c.n_layer / step_ms,
+        }
+    return report
+
+
 # -----------------------------------------------------------------------------
 # 4. Eval
 
@@ -620,19 +656,29 @@ def time_overhead(
 
     At the real size the framework's cost hides inside the noise of a shared
     machine; with a micro model each step is a few ms and the difference shows.
+    The framework's work is single-threaded Python, so this runs on ``o.num_threads``
+    (1 by default): a one-thread process barely notices other processes on the
+    machine, where two threads that must meet at every op stall whenever one of
+    them is descheduled.
     """
     model = OmegaConf.to_container(o.model, resolve=True)
     batches = packed_batches(dm, o.warmup + o.steps + 1, o.batch_size, o.seq_len, seed)
     runs: dict[str, list[dict[str, Any]]] = {loop: [] for loop in LOOPS}
-    for r in range(o.repeats):
-        for loop in LOOPS if r % 2 == 0 else reversed(LOOPS):
-            runs[loop].append(_run(loop, batches, model, optim, "32-true", o, seed, device))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(o.num_threads or threads)
+    try:
+        for r in range(o.repeats):
+            for loop in LOOPS if r % 2 == 0 else reversed(LOOPS):
+                runs[loop].append(_run(loop, batches, model, optim, "32-true", o, seed, device))
+    finally:
+        torch.set_num_threads(threads)
     step_ms = {loop: spread([1e3 * _step_time(r) for r in rs]) for loop, rs in runs.items()}
     return {
         "model": model,
         "batch_size": o.batch_size,
         "seq_len": o.seq_len,
         "precision": "32-true",
+        "num_threads": o.num_threads or threads,
         "step_ms": step_ms,
         "overhead_ms": spread(
             [
@@ -734,6 +780,9 @@ def run_bench(cfg: DictConfig) -> dict[str, Any]:
         nominal_gpu_tflops(gpu) if gpu else None,
     )
 
+    if b.attention.repeats:
+        report["attention"] = attention_section(model, b, device, training)
+
     if b.eval.ckpt:
         net = load_checkpoint(b.eval.ckpt).model
     else:
@@ -782,6 +831,7 @@ def tables(report: dict[str, Any]) -> list[Section]:
         _mfu_table(report["mfu"]),
         _eval_table(report["eval"]),
         _data_table(report["data"]),
+        *([_attention_table(report["attention"])] if "attention" in report else []),
     ]
 
 
@@ -842,7 +892,8 @@ def _overhead_table(o: dict[str, Any]) -> Section:
     rows.append(["share of the headline step", f"{o['share_of_headline_step']:.2%}", ""])
     title = (
         f"1b. Lightning's own cost per step: micro model (d_model {m['d_model']}, "
-        f"{m['n_layer']} layers), batch {o['batch_size']} x seq {o['seq_len']}, fp32"
+        f"{m['n_layer']} layers), batch {o['batch_size']} x seq {o['seq_len']}, fp32, "
+        f"{o['num_threads']} thread(s)"
     )
     return (title, ["", "step ms", "min-max"], rows)
 
@@ -924,6 +975,23 @@ def _data_table(d: dict[str, Any]) -> Section:
         f"{d['train_rows']:,} train rows, {d['mean_tokens_per_batch']:,.0f} tokens/batch"
     )
     return (title, ["", "batches/s", "min-max"], rows)
+
+
+def _attention_table(a: dict[str, Any]) -> Section:
+    rows = [
+        [
+            precision,
+            _n(v["fwd_bwd_ms_per_layer"]["median"], 1),
+            _range(v["fwd_bwd_ms_per_layer"], 1),
+            f"{v['share_of_step']:.0%}",
+        ]
+        for precision, v in a["by_precision"].items()
+    ]
+    title = (
+        f"6. Extra: causal SDPA forward + backward, q/k/v of shape {tuple(a['shape_bhtd'])} "
+        f"(B, heads, T, head_dim), x {a['n_layer']} layers per step"
+    )
+    return (title, ["q/k/v precision", "ms per layer", "min-max", "share of lightning step"], rows)
 
 
 def print_report(report: dict[str, Any], console: Console | None = None) -> None:
