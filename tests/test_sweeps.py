@@ -278,6 +278,9 @@ def test_report_rebuilds_from_handwritten_results(tmp_path, capsys):
         dict(status="failed", model=_shape(8, 64), error="RuntimeError: boom | bang"),
     )
     _write_job(sweep, "5", [*common, "model.n_layer=10"], None)  # killed: no results.json
+    # Its shape comes from the job config Hydra saved before the job started.
+    job_config = {"model": {**_shape(10, 64), "vocab_size": "${data.vocab_size}"}}
+    OmegaConf.save({**job_config, "data": {"vocab_size": 512}}, sweep / "5/.hydra/config.yaml")
     # A launcher's own files are not jobs.
     (sweep / ".submitit" / "1").mkdir(parents=True)
     (sweep / ".submitit" / "1" / "results.json").write_text("{}")
@@ -299,6 +302,8 @@ def test_report_rebuilds_from_handwritten_results(tmp_path, capsys):
     # The refused shape is still counted, by ModelConfig, for the plot.
     over = ModelConfig(**{**_shape(90, 64), "max_params": 10**9}).num_params
     assert over > 2_000_000 and rows[5]["num_params"] == str(over)
+    killed = ModelConfig(**_shape(10, 64)).num_params
+    assert (rows[4]["shape"], rows[4]["num_params"]) == ("L10-d64-h2", str(killed))
 
     md = (sweep / "leaderboard.md").read_text()
     assert "6 jobs: 3 finished, 1 failed, 1 missing, 1 skipped." in md

@@ -145,12 +145,19 @@ def collect(sweep_dir: str | Path) -> list[JobResult]:
         job_dir = marker.parent.parent
         if job_dir not in jobs and job_dir != sweep_dir:
             overrides = _read_overrides(marker)
+            model = _read_model(marker.parent / "config.yaml")
+            shape = {
+                k: _int_or_none(model.get(k, _override_value(overrides, f"model.{k}")))
+                for k in SHAPE_KEYS
+            }
             jobs[job_dir] = JobResult(
                 job=str(job_dir.relative_to(sweep_dir)),
                 status="missing",
                 overrides=overrides,
+                num_params=_count_params(model),
+                max_params=_int_or_none(model.get("max_params")),
                 reason="no results.json: the job was killed or is still running",
-                **{k: _int_or_none(_override_value(overrides, f"model.{k}")) for k in SHAPE_KEYS},
+                **shape,
             )
 
     def order(r: JobResult) -> tuple:
@@ -186,6 +193,17 @@ def _read_overrides(path: Path) -> list[str]:
         return [str(o) for o in OmegaConf.load(path)]
     except Exception:  # a half-written file must not break the report
         return []
+
+
+def _read_model(config_path: Path) -> dict[str, Any]:
+    """The model node of the job config Hydra saved before the job started, or {}."""
+    from omegaconf import OmegaConf
+
+    try:
+        model = OmegaConf.to_container(OmegaConf.load(config_path).model, resolve=True)
+    except Exception:  # missing file, no model node, an interpolation that needs Hydra
+        return {}
+    return model if isinstance(model, dict) else {}
 
 
 # -----------------------------------------------------------------------------
