@@ -366,11 +366,6 @@ def test_ddp_under_multirun_is_refused_before_any_job(tmp_path):
     assert not list(tmp_path.rglob("results.json"))  # no point started
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="train.py: on rank 1 logger.experiment is Lightning's dummy (its `summary` is a "
-    "method), so rank 1 raises after fit and overwrites rank 0's results.json as failed",
-)
 def test_ddp_inside_a_single_run_is_the_supported_way(tmp_path, cache_dir):
     ddp = ["trainer=ddp", "trainer.accelerator=cpu", "trainer.devices=2"]  # gloo on 2 CPU procs
     result = _run_in_own_group(

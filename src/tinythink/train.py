@@ -21,6 +21,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.loggers import WandbLogger
+from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
 from tinythink.model import ModelConfig, ModelConfigError
@@ -65,6 +67,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.get("num_threads"):
         torch.set_num_threads(int(cfg.num_threads))
+    # Once the loss is small, gradients and Adam's moments go subnormal, and CPU
+    # arithmetic on subnormals is many times slower: flush them to zero.
+    torch.set_flush_denormal(True)
     L.seed_everything(cfg.seed, workers=True)
 
     # The module checks the parameter cap in its config before any weight exists.
@@ -111,9 +116,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         best = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
         trainer.test(module, datamodule=datamodule, ckpt_path=best or None, weights_only=True)
         metrics.update({k: float(v) for k, v in trainer.callback_metrics.items()})
-    for logger in trainer.loggers:
-        if hasattr(logger, "experiment") and hasattr(logger.experiment, "summary"):
-            logger.experiment.summary["num_params"] = num_params
+    wandb_run = next((lg.experiment for lg in trainer.loggers if isinstance(lg, WandbLogger)), None)
+    if trainer.is_global_zero and wandb_run is not None:  # other ranks hold a dummy run
+        wandb_run.summary["num_params"] = num_params
     metrics["num_params"] = num_params
     return metrics
 
@@ -173,9 +178,10 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         return result
     finally:
         result["wall_time_s"] = round(time.time() - started, 1)
-        atomic_write_json(run_dir / "results.json", result)
+        if rank_zero_only.rank == 0:  # under DDP every rank runs this; one writes
+            atomic_write_json(run_dir / "results.json", result)
         finish_wandb(exit_code)
-        if exit_code == 0:
+        if exit_code == 0 and rank_zero_only.rank == 0:
             report(result["metrics"])
 
 

@@ -37,6 +37,10 @@ from tinythink.utils import atomic_write, atomic_write_text, stable_hash
 log = logging.getLogger(__name__)
 
 IGNORE_INDEX = -100  # targets the loss skips (prompt under loss_on=answer, padding)
+# Batch widths are rounded up to a multiple of this. On CPU, oneDNN compiles kernels
+# per shape (bf16 above all) and keeps a bounded cache: ~200 distinct widths thrash it
+# and a step gets 10x slower; a handful of widths compile once.
+WIDTH_MULTIPLE = 32
 LOSS_ON = ("answer", "all")
 SOURCES = ("generated", "jsonl")
 TOKENIZER_TRAIN_ROWS = 20_000  # BPE merges settle long before this on templated text
@@ -66,7 +70,11 @@ class TokenRows(Dataset):
         pad_id: int,
         answer_only: bool,
     ) -> None:
-        self.tokens = torch.from_numpy(tokens)
+        # Room for the widest rounded-up batch: inputs and targets of WIDTH_MULTIPLE * k.
+        need = -(-(tokens.shape[1] - 1) // WIDTH_MULTIPLE) * WIDTH_MULTIPLE + 1
+        self.tokens = torch.nn.functional.pad(
+            torch.from_numpy(tokens), (0, need - tokens.shape[1]), value=pad_id
+        )
         self.lengths = torch.from_numpy(lengths).long()
         self.prompt_lens = torch.from_numpy(prompt_lens).long()
         self.pad_id = pad_id
@@ -78,7 +86,8 @@ class TokenRows(Dataset):
     def __getitems__(self, indices: list[int]) -> dict[str, torch.Tensor]:
         idx = torch.as_tensor(indices)
         lengths = self.lengths[idx]
-        width = int(lengths.max())  # trim the batch to its longest row
+        # Trim the batch to its longest row, rounded up to a few fixed widths.
+        width = -(-(int(lengths.max()) - 1) // WIDTH_MULTIPLE) * WIDTH_MULTIPLE + 1
         rows = self.tokens[idx, :width].long()
         inputs, targets = rows[:, :-1], rows[:, 1:].clone()
         pos = torch.arange(width - 1)
