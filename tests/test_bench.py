@@ -42,8 +42,9 @@ def quick(tmp_path_factory) -> tuple[dict, Path]:
     threads = torch.get_num_threads()
     try:
         report = bench.run_bench(cfg)
-    finally:
+    finally:  # process-wide settings the bench changes, as train.py does
         torch.set_num_threads(threads)
+        torch.set_flush_denormal(False)
     out = log_dir / "bench" / "run"
     bench.write_report(report, out)
     return report, out

@@ -749,6 +749,7 @@ def run_bench(cfg: DictConfig) -> dict[str, Any]:
     started, cpu_started = time.perf_counter(), time.process_time()
     if cfg.get("num_threads"):
         torch.set_num_threads(int(cfg.num_threads))
+    torch.set_flush_denormal(True)  # as train.py does: both loops run like real training
     b = cfg.bench
     device = _device(b.device)
     model = OmegaConf.to_container(cfg.model, resolve=True)
