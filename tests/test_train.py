@@ -38,7 +38,7 @@ def trained(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_run_writes_checkpoint_metrics_wandb_and_config(trained):
     ckpts = {p.name for p in (trained / "checkpoints").iterdir()}
-    assert {"best.ckpt", "last.ckpt"} <= ckpts
+    assert {"best.ckpt", "last.ckpt", "tokenizer.json"} <= ckpts
     rows = list(csv.DictReader((trained / "csv" / "metrics.csv").open()))
     assert any(r.get("train/loss") for r in rows)
     assert any(r.get("val/answer_acc") for r in rows)

@@ -25,6 +25,7 @@ from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
+from tinythink.data.tokenizer import save_tokenizer
 from tinythink.model import ModelConfig, ModelConfigError
 from tinythink.training.loggers import finish_wandb
 from tinythink.utils import atomic_write_json, atomic_write_text
@@ -101,6 +102,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         last = run_dir / "checkpoints" / "last.ckpt"
         ckpt_path = str(last) if last.exists() else None
     trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    if trainer.is_global_zero and datamodule.tokenizer is not None:
+        # Also inside every checkpoint; this copy is for other tools.
+        save_tokenizer(datamodule.tokenizer, run_dir / "checkpoints" / "tokenizer.json")
     if module.nonfinite_loss is not None:
         step, value = module.nonfinite_loss
         good = run_dir / "checkpoints" / "last-good.ckpt"
