@@ -102,7 +102,7 @@ class ThinkingLM(LightningModule):
         if not torch.isfinite(loss):
             # Stop before backward: the weights are still those of the last good step,
             # and train.py saves them (a NaN never reaches a checkpoint).
-            self.nonfinite_loss = (self.global_step, float(loss))
+            self.nonfinite_loss = (self.global_step, float(loss.detach()))
             self.trainer.should_stop = True
             return None
         self._tokens_seen += batch["inputs"].numel()
