@@ -26,7 +26,6 @@ per-repeat ratio and the spread (min-max over repeats).
 from __future__ import annotations
 
 import logging
-import math
 import os
 import platform
 import statistics
@@ -54,7 +53,7 @@ from tinythink.evaluation.checkpoint import load_checkpoint
 from tinythink.evaluation.evaluate import solve
 from tinythink.model import ModelConfig, TinyThinkLM
 from tinythink.train import CONFIG_DIR, choose_precision, cpu_has_fast_bf16
-from tinythink.training.module import ThinkingLM
+from tinythink.training.module import ThinkingLM, make_optimizer
 from tinythink.utils import atomic_write_json, atomic_write_text
 
 log = logging.getLogger("tinythink.bench")
@@ -247,20 +246,6 @@ def _cycles(times: list[tuple[float, float]], warmup: int, steps: int) -> dict[s
     }
 
 
-def _lr_lambda(optim: dict[str, Any], total: int) -> Callable[[int], float]:
-    """Linear warmup then cosine to lr * min_lr_ratio: ThinkingLM's schedule."""
-    warmup = min(optim["warmup_steps"], total // 2)
-    floor = optim["min_lr_ratio"]
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, total - warmup))
-        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-
-    return factor
-
-
 def _maybe_compile(net: torch.nn.Module, compile: bool) -> torch.nn.Module:
     return torch.compile(net) if compile else net
 
@@ -319,13 +304,7 @@ def run_plain(
     torch.manual_seed(seed)
     net = TinyThinkLM(ModelConfig(**model)).to(device)
     net.train()
-    opt = torch.optim.AdamW(
-        net.param_groups(optim["weight_decay"]),
-        lr=optim["lr"],
-        betas=tuple(optim["betas"]),
-        foreach=True,
-    )
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(optim, warmup + steps + 1))
+    opt, sched = make_optimizer(net, optim, warmup + steps + 1)
     fwd = _maybe_compile(net, compile)
     dtype = PRECISIONS[precision]
     sync = _sync(device)
