@@ -103,6 +103,8 @@ def test_eval_and_data_sections(quick):
         _assert_spread(mode["problems_per_s"])
     assert _positive(ev["speedup_cache_vs_single"])
     assert isinstance(ev["same_outputs"], bool)
+    assert _positive(ev["mean_completion_tokens"])
+    assert 0.0 <= ev["accuracy_batched_cache"] <= 1.0
     d = report["data"]
     _assert_spread(d["loader_batches_per_s"])
     assert _positive(d["training_batches_per_s"])
