@@ -15,12 +15,17 @@ One run, one machine, five figures (``docs/performance.md`` shows a real run):
 5. **data**: batches/s of the DataModule's train loader alone against the
    batches/s training consumes.
 
+Beside them: Lightning's own cost per step in milliseconds (a micro model, where
+compute can't hide it) and, as an extra, causal SDPA forward + backward alone in
+each precision.
+
 Both training loops get the same fixed-length batches, cut from real training
 rows packed end to end (``seq_len`` tokens per row, loss on every position),
 so every step costs the same and the comparison is not at the mercy of which
 rows a step drew. On a shared machine load comes and goes, so the two loops
-alternate within each repeat (ABBA order) and the report gives medians, the
-per-repeat ratio and the spread (min-max over repeats).
+alternate within each repeat (ABBA order), runs that another process slowed
+(low cpu share) are left out, and the report gives medians, the per-repeat
+ratio and the spread (min-max over repeats).
 """
 
 from __future__ import annotations
