@@ -121,6 +121,18 @@ def test_grid_sweep_skips_bad_points_runs_the_rest_and_reports(tmp_path, cache_d
 
 
 @pytest.mark.slow
+def test_multirun_with_default_paths_writes_under_the_launch_dir(tmp_path):
+    # No paths override, as a user types it: the sweep dir must resolve before any job
+    # exists (${hydra:runtime.cwd} cannot: "HydraConfig was not set"), and everything
+    # lands in logs/ under the directory the command was started in.
+    result = run_script("train.py", "-m", *TINY, "logger=csv", "seed=1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sweep = _sweep_dir(tmp_path / "logs")
+    assert _results(sweep)["0"]["status"] == "finished"
+    assert (tmp_path / "logs" / "cache").is_dir()
+
+
+@pytest.mark.slow
 def test_submitit_local_launcher_runs_each_point_in_its_own_process(tmp_path, cache_dir):
     result = run_script(
         "train.py",
