@@ -185,3 +185,7 @@ class ThinkingLM(LightningModule):
         if dm is not None and dm.tokenizer is not None:
             checkpoint["tokenizer"] = dm.tokenizer.to_str()
         checkpoint["num_params"] = self.config.num_params
+        checkpoint["tokens_seen"] = self._tokens_seen
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        self._tokens_seen = int(checkpoint.get("tokens_seen", 0))
