@@ -13,6 +13,7 @@ import secrets
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from lightning.pytorch.loggers import CSVLogger, WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
+from tinythink.data.jsonl import DataFileError
 from tinythink.data.tokenizer import save_tokenizer
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
@@ -151,7 +153,6 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     ckpt_path, resume_step = resume_checkpoint(cfg)  # errors before anything is written
     if ckpt_path:
         log.info("Resuming from %s (step %d)", ckpt_path, resume_step)
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.get("num_threads"):
         torch.set_num_threads(int(cfg.num_threads))
     # Once the loss is small, gradients and Adam's moments go subnormal, and CPU
@@ -162,6 +163,10 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     # The module checks the parameter cap in its config before any weight exists.
     module = instantiate(cfg.module, _convert_="all")
     datamodule = instantiate(cfg.data, _convert_="all")
+    # Read (or build) the data now: a bad data file fails here, before the run dir
+    # gets a config, logs or checkpoints. Cached, so Lightning's own call is a no-op.
+    datamodule.prepare_data()
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.logger and "wandb" in cfg.logger:
         wandb_cfg = cfg.logger.wandb
         wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
@@ -191,6 +196,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         logger.log_hyperparams({**hparams, "num_params": num_params, "precision": precision})
     log.info("Model: %s parameters (cap %s)", f"{num_params:,}", f"{cfg.model.max_params:,}")
 
+    # Lightning warns that a mid-epoch resume replays the epoch's data; our train
+    # sampler skips what was trained on (ResumableTraining tells it where to start).
+    warnings.filterwarnings("ignore", message=r".*your dataloader is not resumable")
     trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
     if trainer.is_global_zero and datamodule.tokenizer is not None:
         # Also inside every checkpoint; this copy is for other tools.
@@ -264,6 +272,14 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result.update(status="finished", metrics=metrics)
         exit_code = 0
         return result
+    except DataFileError as err:
+        result.update(status="failed", error=f"{type(err).__name__}: {err}")
+        if multirun:
+            log.error("Job failed: %s", err)
+            return result
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        exit_code = 2
+        sys.exit(2)
     except TrainingInterrupted as stop:
         result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
         print(

@@ -234,7 +234,7 @@ class ResumableTraining(Callback):
     # --- saving -------------------------------------------------------------------------------
 
     def _save(self, trainer: Trainer) -> None:
-        trainer.save_checkpoint(self.path)
+        trainer.save_checkpoint(self.path, weights_only=False)  # the full training state
         self._saved_step = trainer.global_step
         # Metrics buffered in loggers (CSV flushes every 100 steps) reach disk with the
         # checkpoint; this step's row is logged after this hook, so flush once more then.
