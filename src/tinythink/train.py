@@ -26,7 +26,7 @@ from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import CSVLogger, WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinythink.data.jsonl import DataFileError
 from tinythink.data.tokenizer import save_tokenizer
@@ -172,8 +172,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
         if wandb_cfg.group is None and HydraConfig.get().mode == RunMode.MULTIRUN:
             wandb_cfg.group = Path(HydraConfig.get().sweep.dir).name
-        wandb_cfg.id = wandb_run_id(run_dir)
-        wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
+        with open_dict(wandb_cfg):
+            wandb_cfg.id = wandb_cfg.get("id") or wandb_run_id(run_dir)
+            wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
     loggers = _instantiate_all(cfg.logger)
     if ckpt_path:
         keep_csv_history(loggers, resume_step)
