@@ -326,3 +326,109 @@ def test_wandb_online_without_network_falls_back_to_offline_and_resume_keeps_the
     assert len(offline) == 2  # one directory per process, both for the same W&B run
     assert all(d.name.endswith(f"-{run_id}") for d in offline)
     assert all(list(d.glob(f"run-{run_id}.wandb")) for d in offline)
+
+
+# --- DDP --------------------------------------------------------------------------------------
+
+
+def _score_on_rank(rank: int, world: int, port: int, out: dict) -> None:
+    """One gloo rank: score this rank's share with a stub solver, sync the metric."""
+    from types import SimpleNamespace
+
+    import torch.distributed as dist
+
+    from tinythink.data.problem import Problem
+    from tinythink.evaluation.evaluate import Attempt
+    from tinythink.evaluation.metrics import AnswerAccuracy
+    from tinythink.training import module as module_lib
+
+    dist.init_process_group(
+        "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world
+    )
+    problems = [Problem(question=f"q{i}", answer=i) for i in range(37)]
+
+    def solve(net, tokenizer, mine, **kw):  # right exactly when the answer is a multiple of 3
+        return [Attempt(p, "", p.answer if p.answer % 3 == 0 else -1) for p in mine]
+
+    module_lib.solve = solve
+    lm = module_lib.ThinkingLM({"vocab_size": 64, "d_model": 16, "n_layer": 1, "n_head": 2})
+    dm = SimpleNamespace(eval_problems=lambda split: problems, tokenizer=None)
+    lm._trainer = SimpleNamespace(datamodule=dm, world_size=world, global_rank=rank)
+    metric = AnswerAccuracy()
+    attempts = lm._score("test", metric)
+    out[rank] = ([a.problem.answer for a in attempts], float(metric.compute()))
+    dist.destroy_process_group()
+
+
+@pytest.mark.slow
+def test_ddp_answer_accuracy_is_the_sum_over_both_shards():
+    """37 problems on 2 ranks: 19 + 18 scored, each once; the synced accuracy is exact."""
+    import socket
+
+    import torch.multiprocessing as mp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = mp.Manager().dict()
+    mp.spawn(_score_on_rank, args=(2, port, out), nprocs=2, join=True)
+    (mine0, acc0), (mine1, acc1) = out[0], out[1]
+    assert (len(mine0), len(mine1)) == (19, 18)
+    assert sorted(mine0 + mine1) == list(range(37))  # no duplicate, none dropped
+    assert acc0 == acc1 == pytest.approx(13 / 37)  # 0, 3, ..., 36: 13 multiples of 3
+
+
+@pytest.mark.slow
+def test_ddp_run_on_two_cpu_processes_scores_every_test_problem_once(tmp_path):
+    run = tmp_path / "run"
+    args = [
+        "trainer=ddp",
+        "trainer.accelerator=cpu",
+        "trainer.devices=2",
+        "debug=fast",
+        "logger=csv",
+        "num_threads=1",
+        "trainer.precision=32-true",
+        "data.generator.n_train=256",
+        "data.generator.n_test=33",  # odd: a padded DistributedSampler would score 34
+        "data.generator.n_ood=15",
+        "trainer.max_steps=4",
+        "trainer.val_check_interval=4",
+        "module.eval.max_new_tokens=16",
+        f"paths.log_dir={tmp_path}",
+        f"hydra.run.dir={run}",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "train.py"), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=300)
+    finally:
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the second rank, if anything hung
+    assert proc.returncode == 0, out[-3000:]
+    assert "Starting with 2 processes" in out
+    metrics = json.loads((run / "results.json").read_text())["metrics"]
+    assert metrics["test/n_scored"] == 33 and metrics["ood/n_scored"] == 15
+    # Logged once (rank 0): one row per training step in metrics.csv.
+    steps = [s for s in _train_losses(run)]
+    assert sorted(steps) == [0, 1, 2, 3] and all(len(v) == 1 for v in _train_losses(run).values())
+
+    result = run_script(
+        "eval.py",
+        f"ckpt={run}/checkpoints/best.ckpt",
+        f"paths.log_dir={tmp_path}",
+        "max_new_tokens=16",
+        "wandb.mode=disabled",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (report,) = tmp_path.glob("eval/runs/*/eval_results.json")
+    single = json.loads(report.read_text())["splits"]
+    for split in ("test", "ood"):  # one process over the whole split gives the same figure
+        assert single[split]["greedy"]["n"] == metrics[f"{split}/n_scored"]
+        assert single[split]["greedy"]["acc_all"] == pytest.approx(metrics[f"{split}/answer_acc"])
