@@ -176,7 +176,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
             wandb_cfg.id = wandb_cfg.get("id") or wandb_run_id(run_dir)
             wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
     loggers = _instantiate_all(cfg.logger)
-    if ckpt_path:
+    if ckpt_path and rank_zero_only.rank == 0:  # under DDP only rank 0 writes logs
         keep_csv_history(loggers, resume_step)
     callbacks = _instantiate_all(cfg.callbacks)
     if not loggers:  # logger=none: nothing to monitor the learning rate into
