@@ -7,10 +7,13 @@ every job (finished, skipped over the cap, or failed) is written to
 
 from __future__ import annotations
 
+import csv
 import logging
+import secrets
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +24,17 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor
-from lightning.pytorch.loggers import WandbLogger
+from lightning.pytorch.loggers import CSVLogger, WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
+from tinythink.data.jsonl import DataFileError
 from tinythink.data.tokenizer import save_tokenizer
+from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
+from tinythink.training.callbacks import AtomicCheckpointIO, TrainingInterrupted
 from tinythink.training.loggers import finish_wandb
-from tinythink.utils import atomic_write_json, atomic_write_text
+from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text
 
 log = logging.getLogger("tinythink")
 
@@ -58,6 +64,85 @@ def run_name(model: DictConfig) -> str:
     return f"L{model.n_layer}-d{model.d_model}-h{model.n_head}"
 
 
+def resume_checkpoint(cfg: DictConfig) -> tuple[str | None, int]:
+    """The checkpoint to continue from and its global step; ``(None, 0)`` for a fresh run.
+
+    ``resume=true`` (or ``ckpt_path=last``) means ``<run_dir>/checkpoints/last.ckpt``
+    and it must exist: resuming into the wrong directory is an error, never a silent
+    fresh start. The checkpoint is read (``weights_only``) and its model config checked
+    against this run's before anything is built or written.
+    """
+    run_dir = Path(cfg.paths.run_dir)
+    ckpt_path = cfg.get("ckpt_path")
+    if cfg.get("resume") or ckpt_path == "last":
+        path = run_dir / "checkpoints" / "last.ckpt"
+        if not path.is_file():
+            raise CheckpointError(
+                f"resume=true but there is no checkpoint to resume from: {path} does not exist. "
+                "Point Hydra at the run to continue, e.g. "
+                "`python train.py hydra.run.dir=logs/train/runs/<run> resume=true`, "
+                "or drop resume=true to start a new run"
+            )
+    elif ckpt_path:
+        path = Path(ckpt_path)
+    else:
+        return None, 0
+    ckpt = read_checkpoint(path)  # clear CheckpointError if missing, truncated or unsafe
+    saved = (ckpt.get("hyper_parameters") or {}).get("model")
+    if saved is None or "global_step" not in ckpt:
+        raise CheckpointError(f"{path} is not a tinythink training checkpoint")
+    wanted = ModelConfig(**OmegaConf.to_container(cfg.model, resolve=True)).to_dict()
+    diff = {k: (saved.get(k), v) for k, v in wanted.items() if saved.get(k) != v}
+    if diff:
+        shown = ", ".join(f"{k}={a} in the checkpoint but {b} here" for k, (a, b) in diff.items())
+        raise CheckpointError(
+            f"{path} was trained with a different model config ({shown}); "
+            "resume with the same model overrides (see config.yaml in its run dir) "
+            "or start a new run"
+        )
+    return str(path), int(ckpt["global_step"])
+
+
+def wandb_run_id(run_dir: Path) -> str:
+    """The W&B run id of this run dir, created on first use: a resumed run logs into the same run."""
+    path = run_dir / "wandb_run_id"
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    run_id = secrets.token_hex(4)  # not `random`: the seeded RNG streams stay untouched
+    if rank_zero_only.rank == 0:
+        atomic_write_text(path, run_id + "\n")
+    return run_id
+
+
+def keep_csv_history(loggers: list[Any], before_step: int) -> None:
+    """Keep the rows of metrics.csv logged before the resumed step.
+
+    Lightning's CSV logger deletes an existing metrics.csv when it starts; rows at or
+    after ``before_step`` were logged by the killed run past its checkpoint and are
+    logged again now, so they are dropped.
+    """
+    for logger in loggers:
+        if not isinstance(logger, CSVLogger):
+            continue
+        path = Path(logger.log_dir) / "metrics.csv"
+        if not path.is_file():
+            continue
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            header = list(reader.fieldnames or [])
+            rows = [r for r in reader if r.get("step") and int(r["step"]) < before_step]
+        writer = logger.experiment  # starting the writer deletes the old file
+        writer.metrics_keys = header  # later rows append under this header (or rewrite it)
+
+        def write(tmp: Path, header=header, rows=rows) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                out = csv.DictWriter(f, fieldnames=header)
+                out.writeheader()
+                out.writerows(rows)
+
+        atomic_write(path, write)
+
+
 def _instantiate_all(group: DictConfig | None, **kwargs: Any) -> list[Any]:
     return [instantiate(c, **kwargs) for c in (group or {}).values() if c and "_target_" in c]
 
@@ -65,7 +150,9 @@ def _instantiate_all(group: DictConfig | None, **kwargs: Any) -> list[Any]:
 def train(cfg: DictConfig) -> dict[str, Any]:
     """Fit and test one model; returns the final metrics."""
     run_dir = Path(cfg.paths.run_dir)
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    ckpt_path, resume_step = resume_checkpoint(cfg)  # errors before anything is written
+    if ckpt_path:
+        log.info("Resuming from %s (step %d)", ckpt_path, resume_step)
     if cfg.get("num_threads"):
         torch.set_num_threads(int(cfg.num_threads))
     # Once the loss is small, gradients and Adam's moments go subnormal, and CPU
@@ -76,19 +163,32 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     # The module checks the parameter cap in its config before any weight exists.
     module = instantiate(cfg.module, _convert_="all")
     datamodule = instantiate(cfg.data, _convert_="all")
+    # Read (or build) the data now: a bad data file fails here, before the run dir
+    # gets a config, logs or checkpoints. Cached, so Lightning's own call is a no-op.
+    datamodule.prepare_data()
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.logger and "wandb" in cfg.logger:
         wandb_cfg = cfg.logger.wandb
         wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
         if wandb_cfg.group is None and HydraConfig.get().mode == RunMode.MULTIRUN:
             wandb_cfg.group = Path(HydraConfig.get().sweep.dir).name
+        with open_dict(wandb_cfg):
+            wandb_cfg.id = wandb_cfg.get("id") or wandb_run_id(run_dir)
+            wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
     loggers = _instantiate_all(cfg.logger)
+    if ckpt_path and rank_zero_only.rank == 0:  # under DDP only rank 0 writes logs
+        keep_csv_history(loggers, resume_step)
     callbacks = _instantiate_all(cfg.callbacks)
     if not loggers:  # logger=none: nothing to monitor the learning rate into
         callbacks = [c for c in callbacks if not isinstance(c, LearningRateMonitor)]
     precision = choose_precision(str(cfg.trainer.precision), str(cfg.trainer.accelerator))
     log.info("Precision: %s (trainer.precision=%s)", precision, cfg.trainer.precision)
     trainer = instantiate(
-        cfg.trainer, logger=loggers or False, callbacks=callbacks, precision=precision
+        cfg.trainer,
+        logger=loggers or False,
+        callbacks=callbacks,
+        precision=precision,
+        plugins=[AtomicCheckpointIO()],  # a kill mid-save never truncates a checkpoint
     )
 
     num_params = module.config.num_params
@@ -97,11 +197,10 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         logger.log_hyperparams({**hparams, "num_params": num_params, "precision": precision})
     log.info("Model: %s parameters (cap %s)", f"{num_params:,}", f"{cfg.model.max_params:,}")
 
-    ckpt_path = cfg.get("ckpt_path")
-    if ckpt_path == "last":
-        last = run_dir / "checkpoints" / "last.ckpt"
-        ckpt_path = str(last) if last.exists() else None
-    trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    # Lightning warns that a mid-epoch resume replays the epoch's data; our train
+    # sampler skips what was trained on (ResumableTraining tells it where to start).
+    warnings.filterwarnings("ignore", message=r".*your dataloader is not resumable")
+    trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path, weights_only=True)
     if trainer.is_global_zero and datamodule.tokenizer is not None:
         # Also inside every checkpoint; this copy is for other tools.
         save_tokenizer(datamodule.tokenizer, run_dir / "checkpoints" / "tokenizer.json")
@@ -156,6 +255,10 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result["model"] = model  # the shape, for sweep reports (presets aren't in overrides)
         num_params = ModelConfig(**model).num_params
         result["num_params"] = num_params
+        resume_checkpoint(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
+    except CheckpointError as err:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        sys.exit(2)
     except ModelConfigError as err:
         result.update(status="skipped", reason=str(err))
         atomic_write_json(run_dir / "results.json", result)
@@ -170,6 +273,24 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result.update(status="finished", metrics=metrics)
         exit_code = 0
         return result
+    except DataFileError as err:
+        result.update(status="failed", error=f"{type(err).__name__}: {err}")
+        if multirun:
+            log.error("Job failed: %s", err)
+            return result
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        exit_code = 2
+        sys.exit(2)
+    except TrainingInterrupted as stop:
+        result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
+        print(
+            f"Stopped by {stop}.\nContinue with: python train.py "
+            f"hydra.run.dir={run_dir} resume=true (and the same overrides)",
+            file=sys.stderr,
+            flush=True,
+        )
+        exit_code = 128 + stop.signum
+        sys.exit(exit_code)  # a sweep stops here too: the user asked to stop
     except Exception as err:
         result.update(
             status="failed", error=f"{type(err).__name__}: {err}", traceback=traceback.format_exc()
@@ -184,7 +305,7 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result["wall_time_s"] = round(time.time() - started, 1)
         if rank_zero_only.rank == 0:  # under DDP every rank runs this; one writes
             atomic_write_json(run_dir / "results.json", result)
-        finish_wandb(exit_code)
+        finish_wandb(0 if exit_code == 0 else 1)
         if exit_code == 0 and rank_zero_only.rank == 0:
             report(result["metrics"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,23 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
+        found = re.search(r"Unsupported global: ([^\n]*)", str(err))
+        if found is None:  # not a refusal: the bytes are bad
+            raise CheckpointError(_corrupt(path, err)) from err
         raise CheckpointError(
             f"refusing to load {path}: it holds Python objects beyond tensors and plain "
-            f"containers, which could run code when unpickled ({str(err).splitlines()[0]})"
+            f"containers, which could run code when unpickled ({found.group(0).strip()})"
         ) from err
-    except (RuntimeError, EOFError, OSError) as err:
-        raise CheckpointError(f"{path} is truncated or corrupt and cannot be read: {err}") from err
+    except Exception as err:  # zip errors, EOF, and whatever random bytes make pickle do
+        raise CheckpointError(_corrupt(path, err)) from err
+
+
+def _corrupt(path: Path, err: BaseException) -> str:
+    detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return (
+        f"{path} is truncated or corrupt and cannot be read ({detail}); "
+        "use another checkpoint of the run (best.ckpt, last-good.ckpt) or retrain"
+    )
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loaded:

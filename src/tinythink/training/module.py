@@ -145,6 +145,8 @@ class ThinkingLM(LightningModule):
             metric = AnswerAccuracy().to(self.device)
             attempts = self._score(split, metric)
             self.log(f"{split}/answer_acc", metric.compute())
+            # Problems scored over all ranks: exactly the split's size (none twice, none lost).
+            self.log(f"{split}/n_scored", float(len(attempts)), reduce_fx="sum", sync_dist=True)
             if self.trainer.world_size == 1:  # breakdowns need every attempt on one rank
                 for key, value in summarize(attempts).items():
                     if key.startswith("acc/"):
@@ -185,3 +187,7 @@ class ThinkingLM(LightningModule):
         if dm is not None and dm.tokenizer is not None:
             checkpoint["tokenizer"] = dm.tokenizer.to_str()
         checkpoint["num_params"] = self.config.num_params
+        checkpoint["tokens_seen"] = self._tokens_seen
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        self._tokens_seen = int(checkpoint.get("tokens_seen", 0))
