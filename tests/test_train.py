@@ -94,7 +94,7 @@ def test_over_the_cap_fails_fast_with_the_cap_message(tmp_path):
         "train.py", "model=tiny", "model.n_layer=40", f"paths.log_dir={tmp_path}", "logger=csv"
     )
     assert result.returncode == 2
-    assert "17,808,576 parameters, over the cap of 2,000,000" in result.stderr
+    assert "8,104,064 parameters, over the cap of 2,000,000" in result.stderr
     assert "n_layer=40" in result.stderr
     run = _run_dir(tmp_path, "train")
     assert not (run / "checkpoints").exists() and not (run / "csv").exists()

@@ -39,7 +39,9 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
-        found = re.search(r"Unsupported global: ([^\n]*)", str(err))
+        # torch words it "Unsupported global: X" for most classes and "unsupported
+        # GLOBAL X whose module M is blocked" for os/posix/builtins callables.
+        found = re.search(r"[Uu]nsupported (?:global:|GLOBAL) ([^\n]*)", str(err))
         if found is None:  # not a refusal: the bytes are bad
             raise CheckpointError(_corrupt(path, err)) from err
         raise CheckpointError(
