@@ -142,3 +142,26 @@ def test_nonfinite_loss_stops_with_last_good_weights(tmp_path, monkeypatch):
     ckpt = torch.load(tmp_path / "run" / "checkpoints" / "last-good.ckpt", weights_only=True)
     assert ckpt["global_step"] == 3  # Lightning counts the skipped step; no update was applied
     assert all(torch.isfinite(v).all() for v in ckpt["state_dict"].values())
+
+
+@pytest.mark.parametrize(
+    ("requested", "cuda", "fast_cpu_bf16", "expected"),
+    [
+        ("auto", False, True, "bf16-mixed"),  # AMX / AVX-512 BF16 CPU
+        ("auto", False, False, "32-true"),  # other CPUs: bf16 would be emulated
+        ("auto", True, True, "32-true"),  # GPU: launch-bound at this size, TF32 matmuls
+        ("16-mixed", True, True, "16-mixed"),  # an explicit choice is kept
+    ],
+)
+def test_auto_precision(monkeypatch, requested, cuda, fast_cpu_bf16, expected):
+    import tinythink.train as train
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(train, "cpu_has_fast_bf16", lambda: fast_cpu_bf16)
+    before = torch.get_float32_matmul_precision()
+    try:
+        assert train.choose_precision(requested, "auto") == expected
+        tf32 = requested == "auto" and cuda
+        assert torch.get_float32_matmul_precision() == ("high" if tf32 else before)
+    finally:
+        torch.set_float32_matmul_precision(before)

@@ -725,6 +725,7 @@ def precision_report(training: dict[str, Any], default: str, device: torch.devic
     fast = cpu_has_fast_bf16() if device.type == "cpu" else torch.cuda.is_bf16_supported()
     report: dict[str, Any] = {
         "fast_bf16": fast,
+        "device": device.type,
         "default": default,
         "lightning_tokens_per_s": tps,
         "fastest": max(tps, key=tps.get),
@@ -938,7 +939,12 @@ def _overhead_table(o: dict[str, Any]) -> Section:
 
 def _precision_table(p: dict[str, Any]) -> Section:
     rows = [[f"{k} tokens/s (lightning)", _n(v)] for k, v in p["lightning_tokens_per_s"].items()]
-    rows.append(["fast bf16 hardware (AMX / AVX-512 BF16)", str(p["fast_bf16"])])
+    label = (
+        "bf16 supported (CUDA)"
+        if p.get("device") == "cuda"
+        else "fast bf16 hardware (AMX / AVX-512 BF16)"
+    )
+    rows.append([label, str(p["fast_bf16"])])
     rows.append(["trainer.precision=auto picks", p["default"]])
     if "default_vs_fp32" in p:
         rows.append(["default / fp32", f"{p['default_vs_fp32']:.2f}x"])
