@@ -165,3 +165,27 @@ def test_auto_precision(monkeypatch, requested, cuda, fast_cpu_bf16, expected):
         assert torch.get_float32_matmul_precision() == ("high" if tf32 else before)
     finally:
         torch.set_float32_matmul_precision(before)
+
+
+@pytest.mark.slow
+def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
+    from tinythink.training.module import ThinkingLM
+
+    shape = {"vocab_size": 64, "d_model": 32, "n_layer": 2, "n_head": 2, "max_seq_len": 64}
+    torch.manual_seed(0)
+    eager = ThinkingLM(shape)
+    compiled = ThinkingLM(shape, compile=True)
+    compiled.load_state_dict(eager.state_dict())
+    assert list(compiled.state_dict()) == list(eager.state_dict())  # no `_orig_mod.` keys
+    assert compiled.hparams.compile is True and eager.hparams.compile is False
+
+    inputs = torch.randint(0, 64, (4, 32))
+    targets = torch.full((4, 32), -100)
+    targets[:, 16:] = inputs[:, 16:]
+    batch = {"inputs": inputs, "targets": targets}
+    loss_eager, n_eager = eager._loss(batch)
+    loss_compiled, n_compiled = compiled._loss(batch)
+    assert n_compiled == n_eager == 64
+    assert loss_compiled.item() == pytest.approx(loss_eager.item(), rel=1e-5)
+    loss_compiled.backward()
+    assert compiled.net.lm_head.weight.grad is not None

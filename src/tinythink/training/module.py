@@ -63,6 +63,7 @@ class ThinkingLM(LightningModule):
         model: dict[str, Any],
         optim: dict[str, Any] | None = None,
         eval: dict[str, Any] | None = None,
+        compile: bool = False,
     ) -> None:
         super().__init__()
         # The config checks the parameter cap before any weight exists.
@@ -72,9 +73,14 @@ class ThinkingLM(LightningModule):
                 "model": self.config.to_dict(),
                 "optim": {**DEFAULT_OPTIM, **(optim or {})},
                 "eval": {**DEFAULT_EVAL, **(eval or {})},
+                "compile": bool(compile),
             }
         )
         self.net = TinyThinkLM(self.config)
+        # Compiling the bound method (not the module) keeps the state_dict's keys, so
+        # checkpoints load the same either way; generation stays eager (its shapes
+        # change every token).
+        self._train_forward = torch.compile(self.net.forward) if compile else self.net.forward
         self.val_accuracy = AnswerAccuracy()
         self.samples: list[Attempt] = []  # last validation's attempts, for the samples table
         self.nonfinite_loss: tuple[int, float] | None = None  # (step, value) that stopped the run
@@ -87,7 +93,7 @@ class ThinkingLM(LightningModule):
         return self.net(inputs)
 
     def _loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
-        logits = self.net(batch["inputs"])  # (B, T, V)
+        logits = self._train_forward(batch["inputs"])  # (B, T, V)
         targets = batch["targets"]
         loss = F.cross_entropy(
             logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
