@@ -4,6 +4,7 @@ forward pass and KV-cache generation. Models here are tiny so the file runs fast
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -110,7 +111,8 @@ def test_reference_sizes():
     def count(**kw):
         return ModelConfig(vocab_size=512, max_params=10**9, **kw).num_params
 
-    assert count() == 1_869_504  # the dataclass defaults: d=192, L=4, h=6 (the tiny preset)
+    assert count() == 1_869_504  # the dataclass defaults: d=192, L=4, h=6 (the former tiny)
+    assert count(d_model=128, n_head=4) == 869_504  # model=tiny
     assert count(n_layer=6) == 2_755_008
     assert count(d_model=160, n_layer=6, n_head=5) == 1_942_560
     assert count(d_model=256, n_layer=3, n_head=8) == 2_504_448
@@ -408,3 +410,12 @@ def test_top_k_one_is_greedy():
     g = torch.Generator().manual_seed(0)
     greedy = model.generate(PROMPTS, 6, eos_id=EOS, pad_id=PAD)
     assert model.generate(PROMPTS, 6, EOS, PAD, temperature=1.0, top_k=1, generator=g) == greedy
+
+
+def test_tiny_preset_file_is_the_869k_shape():
+    from omegaconf import OmegaConf
+
+    root = Path(__file__).resolve().parents[1]
+    tiny = OmegaConf.load(root / "conf" / "model" / "tiny.yaml")
+    shape = {k: tiny[k] for k in ("d_model", "n_layer", "n_head", "n_kv_head", "mlp_hidden")}
+    assert ModelConfig(vocab_size=512, **shape).num_params == 869_504
