@@ -20,14 +20,24 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes the file 0600; give it the mode a plain open() would (or the
+    # replaced file's), so results stay readable by the group on a shared cluster.
+    mode = path.stat().st_mode & 0o777 if path.exists() else _umask_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask_mode() -> int:
+    umask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tinythink.utils import atomic_write, atomic_write_text
+
 log = logging.getLogger(__name__)
 
 OBJECTIVE = "val/answer_acc"  # what the leaderboard ranks by (and optuna maximises)
@@ -297,13 +299,16 @@ CSV_COLUMNS = [
 
 
 def write_csv(rows: list[JobResult], path: Path) -> None:
-    with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for r in rows:
-            row = {k: v for k, v in asdict(r).items() if k in CSV_COLUMNS}
-            row.update(shape=r.shape, overrides=" ".join(r.overrides))
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for r in rows:
+                row = {k: v for k, v in asdict(r).items() if k in CSV_COLUMNS}
+                row.update(shape=r.shape, overrides=" ".join(r.overrides))
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+    atomic_write(path, write)
 
 
 # -----------------------------------------------------------------------------
@@ -363,7 +368,7 @@ def _plot_params(rows: list[JobResult], path: Path, title: str) -> None:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_write(path, lambda p: fig.savefig(p, dpi=120, format="png"))
     plt.close(fig)
 
 
@@ -404,7 +409,7 @@ def _plot_shape(rows: list[JobResult], path: Path, title: str) -> None:
     axes[0].set_ylabel("val answer accuracy")
     fig.suptitle(f"Accuracy vs depth and width: {title}", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_write(path, lambda p: fig.savefig(p, dpi=120, format="png"))
     plt.close(fig)
 
 
@@ -442,7 +447,7 @@ def build_report(sweep_dir: str | Path, out_dir: str | Path | None = None) -> Re
     out_dir.mkdir(parents=True, exist_ok=True)
     title = sweep_dir.resolve().name
     files = [out_dir / MD, out_dir / CSV]
-    files[0].write_text(leaderboard_markdown(rows, title, _optuna_best(sweep_dir)))
+    atomic_write_text(files[0], leaderboard_markdown(rows, title, _optuna_best(sweep_dir)))
     write_csv(rows, files[1])
     files += plot(rows, out_dir, title)
     return Report(rows=rows, files=files)
