@@ -19,8 +19,8 @@ def _job(root, n, fmt, seed, acc, steps3):
 def test_table_has_means_spreads_and_the_gap(tmp_path):
     for n, (fmt, seed, acc, s3) in enumerate(
         [
-            ("cot", 1, 0.9, 0.8),
             ("cot", 2, 0.8, 0.6),
+            ("cot", 1, 0.9, 0.8),
             ("direct", 1, 0.2, 0.1),
             ("direct", 2, 0.2, 0.1),
         ]
@@ -36,6 +36,7 @@ def test_table_has_means_spreads_and_the_gap(tmp_path):
     assert rows["test/answer_acc"]["direct_seeds"] == 2
     text = out.read_text()
     assert "| test/answer_acc | 85.0 ± 7.1 | 20.0 ± 0.0 | +65.0 |" in text
+    assert "| test/acc/steps_3plus | 80.0 / 60.0 | 10.0 / 10.0 |" in text  # per seed, in order
     assert (tmp_path / "cot_vs_direct.png").stat().st_size > 1000
     assert (tmp_path / "cot_vs_direct.csv").read_text().startswith("metric,")
 

@@ -24,17 +24,20 @@ from omegaconf import DictConfig
 from tinythink.utils import atomic_write, atomic_write_text
 
 NAME = "cot_vs_direct"
+PER_SEED_ROWS = ("test/answer_acc", "test/acc/steps_3plus", "ood/answer_acc")
 
 
 def load_runs(sweep_dir: Path) -> dict[str, list[dict[str, float]]]:
-    """format -> the metrics of each finished seed."""
+    """format -> the metrics of each finished job, ordered by seed (kept as ``seed``)."""
     runs: dict[str, list[dict[str, float]]] = defaultdict(list)
     for path in sorted(sweep_dir.rglob("results.json")):
         if any(p.startswith(".") for p in path.relative_to(sweep_dir).parts):
             continue
         result = json.loads(path.read_text())
         if result.get("status") == "finished" and result.get("data_format"):
-            runs[result["data_format"]].append(result["metrics"])
+            runs[result["data_format"]].append({**result["metrics"], "seed": result.get("seed")})
+    for metrics in runs.values():
+        metrics.sort(key=lambda m: (m["seed"] is None, m["seed"] or 0))
     return runs
 
 
@@ -64,6 +67,7 @@ def table(runs: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]]:
             if values:
                 row[f"{fmt}_mean"], row[f"{fmt}_std"] = _stats(values)
                 row[f"{fmt}_seeds"] = len(values)
+                row[f"{fmt}_per_seed"] = " ".join(f"{100 * v:.1f}" for v in values)
         if "cot_mean" in row and "direct_mean" in row:
             row["cot_minus_direct"] = row["cot_mean"] - row["direct_mean"]
         rows.append(row)
@@ -80,6 +84,13 @@ def markdown(rows: list[dict[str, Any]], formats: list[str]) -> str:
         ]
         gap = f"{100 * r['cot_minus_direct']:+.1f}" if "cot_minus_direct" in r else "–"
         lines.append(f"| {r['metric']} | " + " | ".join(cells) + f" | {gap} |")
+    # A mean hides a bimodal outcome (one seed that never takes off): show each seed.
+    lines += ["", "Per seed, in seed order:", ""]
+    lines += ["| metric | " + " | ".join(formats) + " |", "|---|" + "---:|" * len(formats)]
+    for r in rows:
+        if r["metric"] in PER_SEED_ROWS:
+            cells = [r.get(f"{f}_per_seed", "–").replace(" ", " / ") for f in formats]
+            lines.append(f"| {r['metric']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -95,8 +106,10 @@ def plot(rows: list[dict[str, Any]], formats: list[str], path: Path) -> None:
     for i, fmt in enumerate(formats):
         xs = [j + i * width for j in range(len(shown))]
         means = [100 * r.get(f"{fmt}_mean", 0) for r in shown]
-        errs = [100 * r.get(f"{fmt}_std", 0) for r in shown]
-        ax.bar(xs, means, width, yerr=errs, capsize=3, label=fmt)
+        ax.bar(xs, means, width, label=fmt)
+        for x, r in zip(xs, shown, strict=True):  # each seed as a dot: spreads can be bimodal
+            seeds = [float(v) for v in r.get(f"{fmt}_per_seed", "").split()]
+            ax.plot([x] * len(seeds), seeds, "o", color="black", markersize=3, zorder=3)
     ax.set_xticks([j + width * (len(formats) - 1) / 2 for j in range(len(shown))])
     ax.set_xticklabels(
         [r["metric"].replace("/acc/", "/").replace("/answer_acc", "") for r in shown],
@@ -105,7 +118,7 @@ def plot(rows: list[dict[str, Any]], formats: list[str], path: Path) -> None:
     )
     ax.set_ylabel("answer accuracy (%)")
     ax.set_ylim(0, 100)
-    ax.set_title("CoT vs direct (mean ± sd over seeds)")
+    ax.set_title("CoT vs direct: bars are means over seeds, dots single seeds")
     ax.legend()
     fig.tight_layout()
     atomic_write(path, lambda p: fig.savefig(p, dpi=120, format="png"))
