@@ -187,5 +187,6 @@ def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
     loss_compiled, n_compiled = compiled._loss(batch)
     assert n_compiled == n_eager == 64
     assert loss_compiled.item() == pytest.approx(loss_eager.item(), rel=1e-5)
+    assert list(compiled.state_dict()) == list(eager.state_dict())  # still, once compiled
     loss_compiled.backward()
     assert compiled.net.lm_head.weight.grad is not None

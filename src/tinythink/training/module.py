@@ -77,10 +77,7 @@ class ThinkingLM(LightningModule):
             }
         )
         self.net = TinyThinkLM(self.config)
-        # Compiling the bound method (not the module) keeps the state_dict's keys, so
-        # checkpoints load the same either way; generation stays eager (its shapes
-        # change every token).
-        self._train_forward = torch.compile(self.net.forward) if compile else self.net.forward
+        self._compiled_net: torch.nn.Module | None = None  # see _forward_for_loss
         self.val_accuracy = AnswerAccuracy()
         self.samples: list[Attempt] = []  # last validation's attempts, for the samples table
         self.nonfinite_loss: tuple[int, float] | None = None  # (step, value) that stopped the run
@@ -92,8 +89,18 @@ class ThinkingLM(LightningModule):
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         return self.net(inputs)
 
+    def _forward_for_loss(self, inputs: torch.Tensor) -> torch.Tensor:
+        if not self.hparams.compile:
+            return self.net(inputs)
+        if self._compiled_net is None:
+            # Compiled on first use, after any strategy has wrapped `net`, and stored
+            # past nn.Module's __setattr__ so the state_dict keeps its keys (no
+            # `_orig_mod.`). Generation stays eager: its shapes change every token.
+            object.__setattr__(self, "_compiled_net", torch.compile(self.net))
+        return self._compiled_net(inputs)
+
     def _loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
-        logits = self._train_forward(batch["inputs"])  # (B, T, V)
+        logits = self._forward_for_loss(batch["inputs"])  # (B, T, V)
         targets = batch["targets"]
         loss = F.cross_entropy(
             logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX
