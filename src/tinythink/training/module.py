@@ -16,7 +16,7 @@ from tinythink.evaluation.metrics import AnswerAccuracy
 from tinythink.model import ModelConfig, TinyThinkLM
 
 DEFAULT_OPTIM = {
-    "lr": 3e-3,
+    "lr": 2e-3,
     "min_lr_ratio": 0.1,  # cosine decays to lr * min_lr_ratio
     "weight_decay": 0.1,
     "betas": (0.9, 0.95),
