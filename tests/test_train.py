@@ -190,3 +190,10 @@ def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
     assert list(compiled.state_dict()) == list(eager.state_dict())  # still, once compiled
     loss_compiled.backward()
     assert compiled.net.lm_head.weight.grad is not None
+
+
+def test_compile_must_be_a_bool():
+    from tinythink.training.module import ThinkingLM
+
+    with pytest.raises(ValueError, match=r"module\.compile must be true or false, got 'ture'"):
+        ThinkingLM({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2}, compile="ture")

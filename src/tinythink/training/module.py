@@ -66,6 +66,8 @@ class ThinkingLM(LightningModule):
         compile: bool = False,
     ) -> None:
         super().__init__()
+        if not isinstance(compile, bool):  # a typo like `module.compile=ture` arrives as a str
+            raise ValueError(f"module.compile must be true or false, got {compile!r}")
         # The config checks the parameter cap before any weight exists.
         self.config = ModelConfig(**model)
         self.save_hyperparameters(
@@ -73,7 +75,7 @@ class ThinkingLM(LightningModule):
                 "model": self.config.to_dict(),
                 "optim": {**DEFAULT_OPTIM, **(optim or {})},
                 "eval": {**DEFAULT_EVAL, **(eval or {})},
-                "compile": bool(compile),
+                "compile": compile,
             }
         )
         self.net = TinyThinkLM(self.config)
