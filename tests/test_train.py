@@ -197,3 +197,16 @@ def test_compile_must_be_a_bool():
 
     with pytest.raises(ValueError, match=r"module\.compile must be true or false, got 'ture'"):
         ThinkingLM({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2}, compile="ture")
+
+
+def test_train_yaml_module_defaults_match_the_module():
+    """The bench builds ThinkingLM from its own defaults: they must be what train.py uses."""
+    from omegaconf import OmegaConf
+
+    from tinythink.training.module import DEFAULT_EVAL, DEFAULT_OPTIM
+
+    conf = OmegaConf.load(Path(__file__).resolve().parents[1] / "conf" / "train.yaml")
+    module = OmegaConf.to_container(conf.module)
+    assert {**module["optim"], "betas": tuple(module["optim"]["betas"])} == DEFAULT_OPTIM
+    assert module["eval"] == DEFAULT_EVAL
+    assert module["compile"] is False

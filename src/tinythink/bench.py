@@ -270,8 +270,7 @@ def run_lightning(
 ) -> dict[str, Any]:
     """Train ThinkingLM with a Trainer; time ``steps`` full cycles after ``warmup`` steps."""
     torch.manual_seed(seed)
-    module = ThinkingLM(model=model)
-    module.net = _maybe_compile(module.net, compile)
+    module = ThinkingLM(model=model, compile=compile)  # as `module.compile=true` trains
     clock = _StepClock(_sync(device))
     trainer = L.Trainer(
         accelerator="gpu" if device.type == "cuda" else "cpu",
