@@ -1,4 +1,5 @@
-"""The built-in word problems: correct arithmetic, determinism, disjoint splits."""
+"""The built-in word problems: correct arithmetic, determinism, disjoint splits, and a
+train split that never shows a held-out wording or word."""
 
 import operator
 import random
@@ -7,6 +8,7 @@ import re
 import pytest
 
 from tinythink.data import generator as gen
+from tinythink.data import lexicon, stories
 from tinythink.data.problem import Problem
 
 SMALL = gen.GeneratorConfig(n_train=20_000, n_val=300, n_test=300, n_ood=200)
@@ -24,6 +26,13 @@ def test_worked_arithmetic():
     assert gen.work_sub(100, 1) == "100-1: 10-1=9, 10-1-0=9, 1-1-0=0, so 99."
     assert gen.work_mul(12, 6) == "12*6: 2*6=12, 1*6+1=7, so 72."
     assert gen.work_div(84, 7) == "84/7: 8/7=1 r1, 14/7=2 r0, so 12."
+    assert gen.work_mul(23, 45) == (
+        "23*45: 23*5=115 by 3*5=15, 2*5+1=11, carry 1; 23*40=920 by 3*4=12, 2*4+1=9; "
+        "115+920 by 5+0=5, 1+2=3, 1+9=10, carry 1; so 1035."
+    )
+    assert gen.work_div(156, 12) == (
+        "156/12: 1/12=0 r1, 15/12=1 r3 (12*1=12), 36/12=3 r0 (12*3=36), so 13."
+    )
     with pytest.raises(ValueError, match="a >= b"):
         gen.work_sub(3, 5)
     with pytest.raises(ValueError, match="exact division"):
@@ -40,19 +49,34 @@ def _check_reasoning(p: Problem) -> None:
         a, b, result = int(a), int(b), int(result)
         exact = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv}
         assert exact[op](a, b) == result, p
+        if op == "/":
+            assert a % b == 0, p
     assert int(ops[-1][3]) == p.answer, p
-    # every number written in the question is a number the reasoning uses
-    numbers = {int(n) for n in re.findall(r"\d+", p.question)}
-    used = {int(x) for a, _, b, _ in ops for x in (a, b)}
-    assert numbers <= used | {int(r) for *_, r in ops}, p
+    assert p.answer >= 0, p
+    # every operand is a number of the question (digits or a small number word) or an
+    # earlier result: the reasoning copies, it does not invent
+    known = {int(n) for n in re.findall(r"\d+", p.question)}
+    words = set(re.findall(r"[a-z]+", p.question.lower()))
+    known |= {i for i, w in enumerate(lexicon.NUMBER_WORDS) if w in words}
+    known |= {2} if words & {"twice", "half", "double"} else set()
+    for a, _, b, result in ops:
+        assert int(a) in known and int(b) in known, (a, b, p)
+        known.add(int(result))
 
 
 def test_every_family_and_step_count_is_correct():
     rng = random.Random(0)
     for family in gen.FAMILIES:
+        low, high = stories.KIND_STEPS[family]
         for steps in range(1, 7):
-            for _ in range(50):
-                _check_reasoning(gen.make_problem(rng, family, steps, gen.Difficulty(max_steps=6)))
+            for train in (True, False):
+                for _ in range(30):
+                    p = gen.make_problem(
+                        rng, family, steps, gen.Difficulty(max_steps=6), train=train
+                    )
+                    assert p.family == family
+                    assert p.steps <= min(max(steps, low), high), p
+                    _check_reasoning(p)
 
 
 def test_deterministic():
@@ -75,16 +99,20 @@ def test_test_split_covers_the_spec(splits):
     assert len(test) == len({p.question for p in test}) == 300
     assert {p.family for p in test} == set(gen.FAMILIES)
     assert {p.steps for p in test} == {1, 2, 3, 4}
+    # held-out wordings and words are well represented, and every row says which it is
+    wording = [p.wording for p in test]
+    assert 0.3 < wording.count("held_out") / len(test) < 0.7
+    assert set(wording) == {"seen", "held_out"}
     for p in test:
-        assert max(int(n) for n in re.findall(r"\d+", p.question)) <= 99
-        assert 0 <= p.answer <= 999
+        assert max(int(n) for n in re.findall(r"\d+", p.question)) <= 999
+        assert 0 <= p.answer <= 9999
         _check_reasoning(p)
 
 
 def test_ood_is_harder_than_train(splits):
     for p in splits["ood"]:
         biggest = max(int(n) for n in re.findall(r"\d+", p.question))
-        assert p.steps >= 5 or biggest > 99, p
+        assert p.steps >= 5 or biggest > 999, p
         _check_reasoning(p)
     assert {p.steps for p in splits["ood"]} >= {5, 6}
 
@@ -99,3 +127,73 @@ def test_bad_difficulty_is_refused():
         gen.Difficulty(min_steps=3, max_steps=2)
     with pytest.raises(ValueError, match=r"'poems'.*change"):
         gen.Difficulty(families=("poems",))
+
+
+def _segments(wording: str) -> list[list[str]]:
+    """The runs of fixed words between a wording's slots, lower-cased."""
+    parts = re.split(r"\{[^}]*\}|\[[^\]]*\]", wording.lower())
+    return [re.findall(r"[a-z']+", part) for part in parts]
+
+
+def _distinctive_fragments() -> dict[str, str]:
+    """For each held-out wording, a run of 2+ of its fixed words found in no other wording."""
+    seen = [
+        " ".join(w for seg in _segments(text) for w in seg)
+        for slot, texts in stories.WORDINGS.items()
+        for text in texts
+        if not stories._entry_held_out(slot, text)
+    ]
+    found = {}
+    for slot, texts in stories.WORDINGS.items():
+        for text in texts:
+            if not stories._entry_held_out(slot, text):
+                continue
+            runs = [
+                " ".join(seg[i:j])
+                for seg in _segments(text)
+                for i in range(len(seg))
+                for j in range(i + 2, len(seg) + 1)
+            ]
+            unique = [r for r in runs if not any(r in t for t in seen)]
+            if unique:
+                found[text] = max(unique, key=len)
+    return found
+
+
+def test_train_never_shows_a_held_out_wording_or_word(splits):
+    """Reading is measured on wordings and words train never saw: prove train has none."""
+    train = [p.question.lower() for p in splits["train"]]
+    test = [p.question.lower() for p in splits["test"]]
+    # words: held-out names and things never appear in train, and do appear in test
+    held_words = sorted(stories.HELD_OUT_WORDS)
+    assert len(held_words) >= 40
+    pattern = re.compile(r"\b(" + "|".join(w.lower() for w in held_words) + r")\b")
+    leaks = [q for q in train if pattern.search(q)]
+    assert not leaks, leaks[:3]
+    assert sum(bool(pattern.search(q)) for q in test) > len(test) // 8
+    # wordings: each held-out wording's distinctive words never appear in train
+    fragments = _distinctive_fragments()
+    assert len(fragments) >= 8, fragments
+    for wording, fragment in fragments.items():
+        assert not any(fragment in q for q in train), (wording, fragment)
+    # and the test split does ask in those wordings
+    assert sum(any(f in q for q in test) for f in fragments.values()) >= 5
+
+
+def test_held_out_wording_tag_matches_the_words(splits):
+    for p in splits["test"]:
+        if stories.words_held_out(p.question):
+            assert p.wording == "held_out", p
+
+
+def test_no_wording_speaks_broken_english():
+    rng = random.Random(3)
+    d = gen.Difficulty()
+    for _ in range(2000):
+        family = rng.choice(gen.FAMILIES)
+        q = gen.make_problem(rng, family, rng.randint(1, 4), d, train=False).question
+        assert "{" not in q and "[" not in q and "  " not in q, q
+        assert not re.search(r"\b1 (apples|pens|books|boxes|cookies)\b", q), q
+        assert not re.search(r"\ba [aeiou]", q), q
+        assert re.search(r"[.?!]$", q), q
+        assert q[0].isupper() or q[0].isdigit() or q[0] == "$", q

@@ -1,11 +1,8 @@
 """Deterministic grade-school word problems with digit-level worked reasoning.
 
-Four families, each a story of 1..N arithmetic steps:
-
-- ``change``:  start with a amount, then gain or lose some, step after step;
-- ``groups``:  n groups of m items ("6 boxes with 12 pens in each"), then changes;
-- ``share``:   changes, then an exact equal share among k people;
-- ``compare``: changes to one person, then "how many more than" another.
+The stories themselves (owners, events, the many ways to word them, and the
+hold-out of wordings and words) live in :mod:`tinythink.data.stories`; this module
+turns a story into a :class:`Problem`, writes its reasoning, and cuts the splits.
 
 The reasoning writes every operation column by column, least significant digit
 first, with carries and borrows spelt out (``47+38: 7+8=15, 4+3+1=8, so 85.``).
@@ -13,7 +10,9 @@ Small transformers learn this far better than whole-number equations (see
 docs/experiments.md): each digit then depends on a few visible tokens only.
 
 Splits are disjoint by construction: a question's split is a hash of its text,
-so no val/test question can ever be generated into train.
+so no val/test question can ever be generated into train. Train is written only
+with the wordings and words that are not held out; val, test and ood may use any,
+and each of their problems says which (``Problem.wording``).
 """
 
 from __future__ import annotations
@@ -24,56 +23,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tinythink.data import stories
 from tinythink.data.problem import Problem
 
-FAMILIES = ("change", "groups", "share", "compare")
+FAMILIES = stories.KINDS
 SPLITS = ("train", "val", "test", "ood")
 # Bump when generated text changes, so cached data built by older code is not reused.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}
 _SPLIT_BUCKETS["ood"] = _SPLIT_BUCKETS["test"]
-
-SHE_NAMES = ("Mia", "Ana", "Ivy", "Zoe", "Eva", "Lily", "Nora", "Yuki", "Ella", "Rosa")
-HE_NAMES = ("Leo", "Sam", "Tom", "Max", "Ben", "Omar", "Ravi", "Finn", "Jack", "Kofi")
-NAMES = SHE_NAMES + HE_NAMES
-OBJECTS = (
-    "apples",
-    "pens",
-    "stickers",
-    "marbles",
-    "books",
-    "coins",
-    "cards",
-    "shells",
-    "cookies",
-    "stamps",
-    "balloons",
-    "pencils",
-    "beads",
-    "candies",
-    "toys",
-    "rocks",
-)
-CONTAINERS = ("boxes", "bags", "jars", "baskets", "packs", "rows", "crates", "trays")
-GAINS = (
-    "{P} buys {x} more.",
-    "{P} finds {x} more.",
-    "{F} gives {p} {x} more.",
-    "{P} gets {x} more from {F}.",
-    "{P} wins {x} more.",
-    "{P} picks up {x} more.",
-)
-LOSSES = (
-    "{P} gives {x} to {F}.",
-    "{P} loses {x}.",
-    "{P} sells {x}.",
-    "{P} gives away {x}.",
-    "{P} uses {x}.",
-    "{F} takes {x} of them.",
-)
-THEN = ("", "Then ", "After that, ", "Next, ")
 
 
 @dataclass(frozen=True)
@@ -82,8 +42,8 @@ class Difficulty:
 
     min_steps: int = 1
     max_steps: int = 4
-    max_operand: int = 99  # largest number written in a question
-    max_result: int = 999  # largest intermediate or final result
+    max_operand: int = 999  # largest number written in a question
+    max_result: int = 9999  # largest intermediate or final result
     families: tuple[str, ...] = FAMILIES
 
     def __post_init__(self) -> None:
@@ -114,13 +74,14 @@ class GeneratorConfig:
     n_test: int = 1_000
     n_ood: int = 1_000
     seed: int = 1234
+    # Open the reasoning with the whole computation in the story's numbers
+    # ("30*5-24+16."), then work each step: reading first, then arithmetic.
+    plan: bool = True
     train: Difficulty = field(default_factory=Difficulty)
     # OOD is harder than anything trained on: half have more steps, half bigger numbers.
-    ood_steps: Difficulty = field(
-        default_factory=lambda: Difficulty(min_steps=5, max_steps=6, max_result=999)
-    )
+    ood_steps: Difficulty = field(default_factory=lambda: Difficulty(min_steps=5, max_steps=6))
     ood_digits: Difficulty = field(
-        default_factory=lambda: Difficulty(max_operand=999, max_result=9999)
+        default_factory=lambda: Difficulty(max_operand=9999, max_result=99999)
     )
 
 
@@ -163,10 +124,7 @@ def work_sub(a: int, b: int) -> str:
     return f"{a}-{b}: {', '.join(cols)}, so {a - b}."
 
 
-def work_mul(a: int, k: int) -> str:
-    """``12*6: 2*6=12, 1*6+1=7, so 72.`` -- a multi-digit number times one digit."""
-    if not 0 <= k <= 9:
-        raise ValueError(f"work_mul multiplies by one digit, got {k}")
+def _mul_columns(a: int, k: int) -> tuple[list[str], int]:
     cols, carry = [], 0
     for x in _digits_lsb(a):
         p = x * k + carry
@@ -174,138 +132,113 @@ def work_mul(a: int, k: int) -> str:
         carry = p // 10
     if carry:
         cols.append(f"carry {carry}")
-    return f"{a}*{k}: {', '.join(cols)}, so {a * k}."
+    return cols, a * k
+
+
+def work_mul(a: int, k: int) -> str:
+    """``12*6: 2*6=12, 1*6+1=7, so 72.`` -- by one digit, column by column.
+
+    By a longer number, one partial product per digit of ``k`` and then their sum:
+    ``23*45: 23*5=115 by 3*5=15, 2*5+1=11; 23*40=920 by 3*4=12, 2*4+1=9;
+    115+920 by 5+0=5, 1+2=3, 1+9=10, carry 1; so 1035.``
+    """
+    if k < 0 or a < 0:
+        raise ValueError(f"work_mul needs non-negative numbers, got {a}*{k}")
+    if k <= 9:
+        cols, product = _mul_columns(a, k)
+        return f"{a}*{k}: {', '.join(cols)}, so {product}."
+    parts, partials = [], []
+    for place, digit in enumerate(_digits_lsb(k)):
+        cols, product = _mul_columns(a, digit)
+        shifted = product * 10**place
+        parts.append(f"{a}*{digit * 10**place}={shifted} by {', '.join(cols)}")
+        partials.append(shifted)
+    total = partials[0]
+    for shifted in partials[1:]:
+        cols = work_add(total, shifted).split(": ", 1)[1].rsplit(", so", 1)[0]
+        parts.append(f"{total}+{shifted} by {cols}")
+        total += shifted
+    return f"{a}*{k}: {'; '.join(parts)}; so {total}."
 
 
 def work_div(a: int, k: int) -> str:
-    """``84/7: 8/7=1 r1, 14/7=2 r0, so 12.`` -- long division by one digit, from the top."""
-    if not 1 <= k <= 9 or a % k:
-        raise ValueError(f"work_div needs an exact division by one digit, got {a}/{k}")
+    """``84/7: 8/7=1 r1, 14/7=2 r0, so 12.`` -- long division from the top.
+
+    A two-digit divisor shows the product that fits: ``156/12: 1/12=0 r1,
+    15/12=1 r3 (12*1=12), 36/12=3 r0 (12*3=36), so 13.``
+    """
+    if not 1 <= k <= 99 or a % k or a < 0:
+        raise ValueError(f"work_div needs an exact division by 1..99, got {a}/{k}")
     cols, rem = [], 0
     for c in str(a):
         cur = rem * 10 + int(c)
-        cols.append(f"{cur}/{k}={cur // k} r{cur % k}")
-        rem = cur % k
+        q, rem = divmod(cur, k)
+        cols.append(f"{cur}/{k}={q} r{rem}" + (f" ({k}*{q}={k * q})" if k > 9 and q else ""))
     return f"{a}/{k}: {', '.join(cols)}, so {a // k}."
 
 
-# --- stories --------------------------------------------------------------------------------
+_WORK = {"+": work_add, "-": work_sub, "*": work_mul, "/": work_div}
 
 
-def _step(
+def work(ops: list[tuple[int, str, int]]) -> str:
+    """The reasoning of a list of ``(a, op, b)`` steps, each worked digit by digit."""
+    return " ".join(_WORK[sign](a, b) for a, sign, b in ops)
+
+
+# --- problems -----------------------------------------------------------------------------
+
+_PRONOUNS = re.compile(r"\b(she|he|it|they|her|his|him|them|its|their)\b", re.IGNORECASE)
+
+
+def make_problem(
     rng: random.Random,
-    total: int,
-    x: int,
-    gain: bool,
-    first: bool,
-    pron: str,
-    obj_pron: str,
-    who: str,
-) -> tuple[str, str]:
-    """The sentence and the working of one gain or loss of ``x``."""
-    lead = "" if first else rng.choice(THEN)
-    subject = pron.lower() if lead else pron
-    friend = rng.choice([f for f in NAMES if f != who])
-    template = rng.choice(GAINS if gain else LOSSES)
-    sentence = lead + template.format(P=subject, p=obj_pron, F=friend, x=x)
-    return sentence, work_add(total, x) if gain else work_sub(total, x)
+    family: str,
+    steps: int,
+    d: Difficulty,
+    *,
+    train: bool = True,
+    plan: bool = True,
+) -> Problem:
+    """One problem of ``family`` needing ``steps`` operations (fewer where the kind has
+    no longer form: see ``stories.KIND_STEPS``).
 
-
-def _changes(
-    rng: random.Random, start: int, n: int, d: Difficulty, *, who: str, pron: str, obj_pron: str
-) -> tuple[list[str], list[str], int]:
-    """n gain/lose sentences applied to ``start``; returns (sentences, working, final)."""
-    sentences, working, total = [], [], start
-    for i in range(n):
-        room = min(d.max_operand, d.max_result - total)
-        gain = room >= 1 and (total < 2 or rng.random() < 0.5)
-        x = rng.randint(1, room) if gain else rng.randint(1, min(d.max_operand, total - 1))
-        sentence, work = _step(rng, total, x, gain, i == 0, pron, obj_pron, who)
-        sentences.append(sentence)
-        working.append(work)
-        total = total + x if gain else total - x
-    return sentences, working, total
-
-
-def _person(rng: random.Random) -> tuple[str, str, str]:
-    name = rng.choice(NAMES)
-    she = name in SHE_NAMES
-    return name, ("She" if she else "He"), ("her" if she else "him")
-
-
-def make_problem(rng: random.Random, family: str, steps: int, d: Difficulty) -> Problem:
-    """One problem of ``family`` needing exactly ``steps`` operations."""
-    name, pron, obj_pron = _person(rng)
-    obj = rng.choice(OBJECTS)
-    sentences: list[str] = []
-    working: list[str] = []
-
-    if family == "change":
-        start = rng.randint(2, d.max_operand)
-        sentences.append(f"{name} has {start} {obj}.")
-        more, work, total = _changes(rng, start, steps, d, who=name, pron=pron, obj_pron=obj_pron)
-        sentences += more
-        working += work
-        question = f"How many {obj} does {name} have now?"
-    elif family == "groups":
-        k = rng.randint(2, 9)
-        m = rng.randint(2, min(d.max_operand, d.max_result // k))
-        box = rng.choice(CONTAINERS)
-        sentences.append(f"{name} has {k} {box} with {m} {obj} in each.")
-        working.append(work_mul(m, k))
-        more, work, total = _changes(
-            rng, m * k, steps - 1, d, who=name, pron=pron, obj_pron=obj_pron
-        )
-        sentences += more
-        working += work
-        question = f"How many {obj} does {name} have in all?"
-    elif family == "share":
-        k = rng.randint(2, 9)
-        if steps == 1:  # the total is written in the question, so it obeys max_operand
-            q = rng.randint(1, d.max_operand // k)
-            sentences.append(f"{name} has {q * k} {obj}.")
-        else:
-            # Changes, then one last gain or loss that lands on a multiple of k.
-            start = rng.randint(2, d.max_operand)
-            sentences.append(f"{name} has {start} {obj}.")
-            more, work, total = _changes(
-                rng, start, steps - 2, d, who=name, pron=pron, obj_pron=obj_pron
-            )
-            # A multiple of k within max_operand of the total (and not the total itself).
-            low = max(1, -(-(total - d.max_operand) // k))
-            high = min(d.max_result, total + d.max_operand) // k
-            choices = [q for q in range(low, high + 1) if q * k != total]
-            target = rng.choice(choices) * k
-            gain = target > total
-            sentence, last = _step(
-                rng, total, abs(target - total), gain, False, pron, obj_pron, name
-            )
-            sentences += [*more, sentence]
-            working += [*work, last]
-            q = target // k
-        sentences.append(f"{pron} shares them equally among {k} friends.")
-        working.append(work_div(q * k, k))
-        total = q
-        question = f"How many {obj} does each friend get?"
-    elif family == "compare":
-        other = rng.choice([n for n in NAMES if n != name])
-        start = rng.randint(2, d.max_operand)
-        sentences.append(f"{name} has {start} {obj}.")
-        more, work, total_a = _changes(
-            rng, start, steps - 1, d, who=name, pron=pron, obj_pron=obj_pron
-        )
-        sentences += more
-        working += work
-        b = rng.randint(1, min(d.max_operand, total_a - 1)) if total_a > 1 else 0
-        sentences.append(f"{other} has {b} {obj}.")
-        working.append(work_sub(total_a, b))
-        total = total_a - b
-        question = f"How many more {obj} does {name} have than {other}?"
-    else:
+    ``train=True`` words it only with wordings and words that are not held out;
+    ``plan=True`` opens the reasoning with the whole computation (``30*5-24+16.``).
+    """
+    if family not in stories.BUILDERS:
         raise ValueError(f"unknown problem family {family!r}; choose from {', '.join(FAMILIES)}")
-
-    text = " ".join([*sentences, question])
-    return Problem(text, total, " ".join(working), family, steps)
+    low, high = stories.KIND_STEPS[family]
+    steps = min(max(steps, low), high)
+    for _ in range(1000):
+        picker = stories.Picker(rng, train)
+        story = stories.Story(picker, past=rng.random() < 0.3)
+        try:
+            stories.BUILDERS[family](story, steps, d.max_operand, d.max_result)
+        except (ValueError, IndexError):  # a draw with no room (e.g. nothing left to lose)
+            continue
+        if not story.ops or story.answer < 0:
+            continue
+        results = [a for a, _, _ in story.ops] + [story.answer]
+        if max(results) > d.max_result:
+            continue
+        if story.whole is None:
+            if rng.random() < 0.2:
+                stories.add_distractor(story)
+            if rng.random() < 0.08 and not _PRONOUNS.search(story.question):
+                story.sentences.insert(0, story.question)
+                story.question = ""
+        text = " ".join(story.text().split())
+        if largest_number(text) > d.max_operand:
+            continue
+        if train and stories.words_held_out(text):  # a guard: pickers already skip them
+            continue
+        wording = "" if train else ("held_out" if picker.used_held_out else "seen")
+        plan_text = stories.expression(story.answer)
+        if sum(plan_text.count(sign) for sign in "+-*/") != len(story.ops):
+            raise RuntimeError(f"{family}: the answer does not use every step: {story.ops}")
+        reasoning = f"{plan_text}. {work(story.ops)}" if plan else work(story.ops)
+        return Problem(text, int(story.answer), reasoning, family, len(story.ops), wording)
+    raise RuntimeError(f"could not build a {family} problem with {steps} steps under {d}")
 
 
 def split_of(question: str) -> str:
@@ -314,13 +247,22 @@ def split_of(question: str) -> str:
     return next(s for s in ("train", "val", "test") if bucket in _SPLIT_BUCKETS[s])
 
 
-def iter_problems(d: Difficulty, seed: int, buckets: str | None = None) -> Iterator[Problem]:
-    """An endless, seeded stream of problems, keeping those whose hash is in ``buckets``."""
+def iter_problems(
+    d: Difficulty, seed: int, buckets: str | None = None, plan: bool = True
+) -> Iterator[Problem]:
+    """An endless, seeded stream of problems, keeping those whose hash is in ``buckets``.
+
+    Train problems use only wordings and words that are not held out.
+    """
     rng = random.Random(seed)
+    train = buckets in (None, "train")
     while True:
         family = rng.choice(d.families)
-        steps = rng.randint(d.min_steps, d.max_steps)
-        problem = make_problem(rng, family, steps, d)
+        low, high = stories.KIND_STEPS[family]
+        if high < d.min_steps or low > d.max_steps:
+            continue  # this kind has no form with that many steps
+        steps = rng.randint(max(low, d.min_steps), min(high, d.max_steps))
+        problem = make_problem(rng, family, steps, d, train=train, plan=plan)
         if buckets is None or split_of(problem.question) == buckets:
             yield problem
 
@@ -344,19 +286,21 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
     # Each split has its own seed stream, so changing n_train never changes val/test.
     seed = cfg.seed * 10 + SPLITS.index(split)
     if split == "train":
-        stream = iter_problems(cfg.train, seed, "train")
+        stream = iter_problems(cfg.train, seed, "train", cfg.plan)
         return [p for _, p in zip(range(cfg.n_train), stream, strict=False)]
     if split in ("val", "test"):
         n = cfg.n_val if split == "val" else cfg.n_test
-        return _take_unique(iter_problems(cfg.train, seed, split), n)
+        return _take_unique(iter_problems(cfg.train, seed, split, cfg.plan), n)
     # Keep only problems truly outside the training distribution.
     half = cfg.n_ood // 2
     longer = (
-        p for p in iter_problems(cfg.ood_steps, seed, "test") if p.steps > cfg.train.max_steps
+        p
+        for p in iter_problems(cfg.ood_steps, seed, "test", cfg.plan)
+        if p.steps > cfg.train.max_steps
     )
     bigger = (
         p
-        for p in iter_problems(cfg.ood_digits, seed + 100, "test")
+        for p in iter_problems(cfg.ood_digits, seed + 100, "test", cfg.plan)
         if largest_number(p.question) > cfg.train.max_operand
     )
     return _take_unique(longer, cfg.n_ood - half) + _take_unique(bigger, half)

@@ -34,6 +34,9 @@ class Problem:
     reasoning: str = ""
     family: str = "custom"
     steps: int = 0  # arithmetic operations needed; 0 when unknown (user data)
+    # Generated held-out splits: "seen" if every wording and word was in the train
+    # lexicon, "held_out" if the question uses one that train never shows; "" otherwise.
+    wording: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -95,6 +95,8 @@ def summarize(attempts: list[Attempt]) -> dict[str, float]:
         if a.problem.steps >= 3:  # where thinking should matter most
             groups["steps_3plus"].append(a.correct)
         groups[f"family_{a.problem.family}"].append(a.correct)
+        if a.problem.wording:  # generated held-out splits: seen vs held-out wordings and words
+            groups[f"wording_{a.problem.wording}"].append(a.correct)
     out = {}
     for key, hits in sorted(groups.items()):
         out[f"acc_{key}" if key == "all" else f"acc/{key}"] = sum(hits) / len(hits)
