@@ -261,7 +261,10 @@ def iter_problems(
         low, high = stories.KIND_STEPS[family]
         if high < d.min_steps or low > d.max_steps:
             continue  # this kind has no form with that many steps
-        steps = rng.randint(max(low, d.min_steps), min(high, d.max_steps))
+        # Shorter problems more often (1-4 steps: 40/30/20/10 %), as in workbooks: the
+        # reading of a one-step question is where most questions people ask live.
+        choices = range(max(low, d.min_steps), min(high, d.max_steps) + 1)
+        steps = rng.choices(choices, weights=[len(choices) - i for i in range(len(choices))])[0]
         problem = make_problem(rng, family, steps, d, train=train, plan=plan)
         if buckets is None or split_of(problem.question) == buckets:
             yield problem

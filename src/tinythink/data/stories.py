@@ -335,12 +335,13 @@ def _and(chunks: list[str]) -> str:
 
 
 def number(p: Picker, lo: int, hi: int) -> int:
-    """A number in [lo, hi], mostly small as in real problems (few have 3 digits)."""
+    """A number in [lo, hi], mostly small as in workbook problems: 45 % up to 20, 47 % up
+    to 99, 8 % up to ``hi``."""
     hi = max(lo, hi)
     r = p.random()
-    if r < 0.4:
+    if r < 0.45:
         return p.randint(lo, max(lo, min(hi, 20)))
-    if r < 0.85:
+    if r < 0.92:
         return p.randint(lo, max(lo, min(hi, 99)))
     return p.randint(lo, hi)
 
@@ -578,6 +579,34 @@ def _start(st: Story, who: Owner, t: lex.Thing, x: int) -> None:
     st.add(st.say(p.choice("start", options), who, x=x, T=t.many))
 
 
+GROUPS_START = (
+    "{S} [have] {k} {C} with {m} {T} in each.",
+    "{S} [buy] {k} {C} of {m} {T}.",
+    "{S} [have] {k} {C} of {T}, {m} in each.",
+    "{S} [get] {k} {C}, each with {m} {T}.",
+)
+
+
+def _start_amount(
+    st: Story, who: Owner, t: lex.Thing, hi: int, res: int, room: int
+) -> tuple[int, int]:
+    """The owner's first amount: plain, or (if ``room`` allows a step) groups of things.
+
+    Returns the amount and the number of steps it used (0 or 1).
+    """
+    p = st.p
+    if room >= 1 and p.random() < 0.3:
+        k = p.randint(2, 9)
+        m = number(p, 2, min(hi, res // k, 99))
+        c = p.choice("container", lex.CONTAINERS)
+        template = p.choice("groups-start", GROUPS_START)
+        st.add(st.say(template, who, k=spell(p, k), m=m, C=c.many, T=t.many))
+        return st.op(m, "*", k), 1
+    start = number(p, 2, hi)
+    _start(st, who, t, start)
+    return start, 0
+
+
 def change(st: Story, steps: int, hi: int, res: int) -> None:
     p = st.p
     who = person(p) if p.random() < 0.85 else place(p)
@@ -587,8 +616,8 @@ def change(st: Story, steps: int, hi: int, res: int) -> None:
     start = number(p, 2, hi)
     if p.random() < 0.1:
         return _scene(st, steps, hi, res)
-    _start(st, who, t, start)
-    total = _changes(st, who, t, start, steps, hi, res)
+    start, used = _start_amount(st, who, t, hi, res, steps - 1)
+    total = _changes(st, who, t, start, steps - used, hi, res)
     st.question, st.answer = _ask_have(st, who, t), total
 
 
@@ -837,9 +866,8 @@ def compare(st: Story, steps: int, hi: int, res: int) -> None:
             )
             st.answer = y
         return
-    x = number(p, 2, hi)
-    _start(st, a, t, x)
-    x = _changes(st, a, t, x, steps - 1, hi, res)
+    x, used = _start_amount(st, a, t, hi, res, steps - 1)
+    x = _changes(st, a, t, x, steps - 1 - used, hi, res)
     y = number(p, 1, min(hi, x - 1)) if x > 1 else 0
     st.add(
         st.say(
@@ -1174,9 +1202,8 @@ def share(st: Story, steps: int, hi: int, res: int) -> None:
             st.question = p.choice("share-q", SHARE_Q[key]).format(T=t.many)
         st.answer = st.op(total, "/", k)
         return
-    start = number(p, 2, hi)
-    _start(st, who, t, start)
-    total = _changes(st, who, t, start, steps - 2, hi, res)
+    start, used = _start_amount(st, who, t, hi, res, steps - 2)
+    total = _changes(st, who, t, start, steps - 2 - used, hi, res)
     # one last change that lands on a multiple of k
     low = max(1, -(-(total - hi) // k))
     high = min(res, total + hi) // k
