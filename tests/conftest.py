@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -54,4 +55,73 @@ def run_script(script: str, *args: str, cwd: Path = ROOT, timeout: int = 300, en
         text=True,
         timeout=timeout,
         env=full_env,
+    )
+
+
+@contextlib.contextmanager
+def recording_opens(name: str):
+    """Record (in the yielded list) every ``open`` of a file called ``name``, then open it.
+
+    Covers ``open``, ``io.open`` and so ``Path.open``/``read_bytes``/``read_text``.
+    """
+    import builtins
+    import io
+
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spying_open(file, *args, **kwargs):
+        if isinstance(file, (str, bytes, os.PathLike)) and Path(os.fsdecode(file)).name == name:
+            opened.append(os.fsdecode(file))
+        return real_open(file, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(builtins, "open", spying_open)
+        mp.setattr(io, "open", spying_open)
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def tiny_fit(tmp_path_factory: pytest.TempPathFactory):
+    """A seconds-long ``debug=fast`` fit with ``test=false``, in this process.
+
+    The hand-written set's path points at a file that does not exist, and every
+    ``open`` of a file named ``handwritten.jsonl`` is recorded in ``touched``:
+    training must never read it. The checkpoint and cache serve the eval tests too.
+    """
+    from types import SimpleNamespace
+
+    from hydra import compose, initialize_config_dir
+
+    from tinythink.data import jsonl
+    from tinythink.train import CONFIG_DIR, train
+
+    tmp = tmp_path_factory.mktemp("tiny_fit")
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        recording_opens("handwritten.jsonl") as touched,
+    ):
+        mp.setattr(jsonl, "HANDWRITTEN_PATH", tmp / "absent" / "handwritten.jsonl")
+        with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
+            cfg = compose(
+                "train",
+                overrides=[
+                    "debug=fast",
+                    "logger=none",
+                    "test=false",
+                    f"paths.log_dir={tmp}",
+                    f"paths.run_dir={tmp}/run",
+                    f"paths.root_dir={tmp}",
+                    "callbacks.progress_bar=null",
+                ],
+            )
+        metrics = train(cfg)
+    (cache,) = (tmp / "cache").iterdir()
+    return SimpleNamespace(
+        run_dir=tmp / "run",
+        ckpt=tmp / "run" / "checkpoints" / "best.ckpt",
+        cache_dir=tmp / "cache",
+        cache=cache,
+        metrics=metrics,
+        touched=list(touched),
     )

@@ -49,6 +49,22 @@ def test_our_layout_with_and_without_reasoning(tmp_path: Path) -> None:
     ]
 
 
+def test_kind_is_another_name_for_family(tmp_path: Path) -> None:
+    """The hand-written set's layout: ``kind`` is the family, ``check`` is ignored."""
+    path = write_lines(
+        tmp_path / "hw.jsonl",
+        {"question": "Mia had 14 crayons. She lost 5. How many now?", "answer": 9,
+         "kind": "change", "steps": 1, "check": "14-5"},
+        {"question": "Q?", "answer": 2, "kind": "groups", "family": "share"},
+    )  # fmt: skip
+    assert read_jsonl(path) == [
+        Problem("Mia had 14 crayons. She lost 5. How many now?", 9, "", "change", 1),
+        Problem("Q?", 2, "", "share", 0),  # family wins over kind
+    ]
+    with pytest.raises(DataFileError, match=r"f\.jsonl:4: 'kind' must be a string, got 3"):
+        parse_record({"question": "Q?", "answer": 1, "kind": 3}, "f.jsonl:4")
+
+
 def test_gsm8k_layout(tmp_path: Path) -> None:
     (problem,) = read_jsonl(write_lines(tmp_path / "gsm8k.jsonl", NATALIA))
     assert problem.question == NATALIA["question"]

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from tests.conftest import run_script
+from tinythink.data.jsonl import read_handwritten
 
 
 def _run_dir(log_dir: Path, task: str = "debug") -> Path:
@@ -31,6 +32,7 @@ def trained(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Held-out answer accuracy" in result.stdout
+    assert "  handwritten " in result.stdout  # beside test and ood in the summary
     assert "wandb sync" in result.stdout + result.stderr
     return _run_dir(log_dir)
 
@@ -49,6 +51,10 @@ def test_run_writes_checkpoint_metrics_wandb_and_config(trained):
     assert results["num_params"] == 43_168  # the micro preset
     assert 0.0 <= results["metrics"]["test/answer_acc"] <= 1.0
     assert "ood/answer_acc" in results["metrics"]
+    # The hand-written set is scored at the end of every run, every row of it.
+    handwritten = read_handwritten()
+    assert results["metrics"]["handwritten/n_scored"] == len(handwritten)
+    assert 0.0 <= results["metrics"]["handwritten/answer_acc"] <= 1.0
     assert "d_model: 32" in (trained / "config.yaml").read_text()  # resolved config
 
 
@@ -75,8 +81,9 @@ def test_eval_and_generate_on_the_checkpoint(trained, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "test: answer accuracy (8 problems)" in result.stdout
     assert "ood: answer accuracy (8 problems)" in result.stdout
+    assert "handwritten: answer accuracy (8 problems)" in result.stdout  # scored by default
     report = json.loads((_run_dir(tmp_path, "eval") / "eval_results.json").read_text())
-    assert set(report["splits"]) == {"test", "ood"}
+    assert set(report["splits"]) == {"test", "ood", "handwritten"}
     assert "acc/steps_1" in report["splits"]["test"]["greedy"]
     # sampling and self-consistency are reported beside greedy
     assert {"greedy", "sampled", "vote@3"} <= set(report["splits"]["test"])

@@ -1,21 +1,31 @@
-"""``python eval.py ckpt=PATH``: answer accuracy of a checkpoint on held-out splits."""
+"""``python eval.py ckpt=PATH``: answer accuracy of a checkpoint on held-out splits.
+
+``file=problems.jsonl`` scores that file instead, as a split named after its stem.
+A user error (no ``ckpt``, a bad ``limit``, a bad file or checkpoint) is one
+``error:`` line on stderr and exit code 2; nothing is left in the run directory
+and, if it holds only what Hydra wrote before ``main`` ran, it is removed.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import hydra
 import torch
-from omegaconf import DictConfig
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
 from rich.console import Console
 from rich.table import Table
 
 from tinythink.data.datamodule import ThinkingDataModule
-from tinythink.evaluation.checkpoint import CheckpointError, load_checkpoint
+from tinythink.data.jsonl import read_jsonl
+from tinythink.data.problem import Problem
+from tinythink.evaluation.checkpoint import CheckpointError, Loaded, load_checkpoint
 from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
 from tinythink.train import CONFIG_DIR
 from tinythink.training.loggers import finish_wandb, make_wandb_logger
@@ -24,7 +34,9 @@ from tinythink.utils import atomic_write_json, atomic_write_text
 log = logging.getLogger("tinythink")
 
 
-def score_split(loaded, problems, cfg: DictConfig) -> dict[str, dict[str, float]]:
+def score_split(
+    loaded: Loaded, problems: list[Problem], cfg: DictConfig
+) -> dict[str, list[Attempt]]:
     """Greedy (or sampled) accuracy; with ``decoding.samples > 1`` also majority vote."""
     dec = cfg.decoding
     kwargs: dict[str, Any] = {"max_new_tokens": cfg.max_new_tokens, "batch_size": cfg.batch_size}
@@ -52,10 +64,20 @@ def score_split(loaded, problems, cfg: DictConfig) -> dict[str, dict[str, float]
 
 
 def print_table(split: str, results: dict[str, list[Attempt]]) -> dict[str, dict[str, float]]:
+    """Print accuracy overall, by steps and by family; return the summaries (all groups)."""
     summaries = {name: summarize(attempts) for name, attempts in results.items()}
-    keys = [k for k in next(iter(summaries.values())) if k.startswith("acc")]
+    greedy = summaries["greedy"]
+    total = greedy["n"]
+    # A group holding every problem (steps_0 and family_custom of a file without
+    # steps or family) only repeats "all": it is left out of the table, not the summary.
+    keys = [
+        k
+        for k in greedy
+        if k == "acc_all"
+        or (k.startswith("acc/") and greedy[f"n/{k.removeprefix('acc/')}"] < total)
+    ]
     console = Console()
-    console.print(f"\n{split}: answer accuracy ({summaries['greedy']['n']} problems)")
+    console.print(f"\n{split}: answer accuracy ({total} problems)")
     table = Table()
     table.add_column("group")
     table.add_column("n", justify="right")
@@ -63,45 +85,105 @@ def print_table(split: str, results: dict[str, list[Attempt]]) -> dict[str, dict
         table.add_column(name, justify="right")
     for key in keys:
         group = "all" if key == "acc_all" else key.removeprefix("acc/")
-        n = summaries["greedy"]["n"] if key == "acc_all" else summaries["greedy"][f"n/{group}"]
+        n = total if key == "acc_all" else greedy[f"n/{group}"]
         table.add_row(group, str(int(n)), *(f"{s[key]:.1%}" for s in summaries.values()))
     console.print(table)
     return summaries
 
 
+def check_settings(cfg: DictConfig) -> None:
+    """Refuse a missing ``ckpt`` or a ``limit`` that is not a positive integer, before any work."""
+    if OmegaConf.is_missing(cfg, "ckpt") or cfg.ckpt in (None, ""):
+        raise ValueError(
+            "ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
+        )
+    limit = cfg.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
+        raise ValueError(
+            f"limit must be a positive integer (score the first N problems of each split) "
+            f"or null for all of them, got {limit!r}; e.g. limit=100"
+        )
+
+
+def builtin_splits(cfg: DictConfig, loaded: Loaded) -> dict[str, list[Problem]]:
+    """The problems of ``cfg.splits``, rebuilt from the data config the checkpoint carries."""
+    names = [cfg.splits] if isinstance(cfg.splits, str) else list(cfg.splits)
+    dm = ThinkingDataModule(**{**loaded.data, "cache_dir": cfg.paths.cache_dir})
+    for split in names:
+        if split not in dm.eval_splits:
+            raise ValueError(
+                f"unknown split {split!r}; this data has {', '.join(dm.eval_splits)} "
+                "(or score your own file with file=problems.jsonl)"
+            )
+    if any(split in dm.splits for split in names):  # handwritten alone needs no cache
+        dm.setup("test")
+    return {split: dm.eval_problems(split) for split in names}
+
+
+def attempts_jsonl(attempts: list[Attempt]) -> str:
+    """One line per attempt: the problem (``answer`` is the expected one) and what the model said."""
+    return "".join(
+        json.dumps(
+            {
+                **a.problem.to_dict(),
+                "completion": a.completion,
+                "predicted": a.predicted,
+                "correct": a.correct,
+            }
+        )
+        + "\n"
+        for a in attempts
+    )
+
+
 def evaluate(cfg: DictConfig) -> dict[str, Any]:
+    check_settings(cfg)
     if cfg.get("num_threads"):
         torch.set_num_threads(int(cfg.num_threads))
+    user_file = cfg.get("file")
+    splits: dict[str, list[Problem]] = {}
+    if user_file:  # read (and refuse) the file before the checkpoint is even loaded
+        path = Path(str(user_file))
+        splits[path.stem] = read_jsonl(path, option="file")
     loaded = load_checkpoint(cfg.ckpt, device=cfg.device)
-    data_args = {**loaded.data, "cache_dir": cfg.paths.cache_dir}
-    dm = ThinkingDataModule(**data_args)
-    dm.setup("test")
+    if not user_file:
+        splits = builtin_splits(cfg, loaded)
     run_dir = Path(cfg.paths.run_dir)
     report: dict[str, Any] = {"ckpt": str(cfg.ckpt), "step": loaded.step, "splits": {}}
-    for split in cfg.splits:
-        if split not in dm.problems:
-            raise ValueError(f"unknown split {split!r}; this data has {', '.join(dm.problems)}")
-        problems = dm.eval_problems(split) if split == "val" else dm.problems[split]
-        problems = problems[: cfg.limit] if cfg.limit else problems
-        results = score_split(loaded, problems, cfg)
+    if user_file:
+        report["file"] = str(user_file)
+    greedy: dict[str, list[Attempt]] = {}
+    for split, problems in splits.items():
+        results = score_split(loaded, problems[: cfg.limit] if cfg.limit else problems, cfg)
         report["splits"][split] = print_table(split, results)
-        lines = "".join(
-            json.dumps(
-                {
-                    **a.problem.to_dict(),
-                    "completion": a.completion,
-                    "predicted": a.predicted,
-                    "correct": a.correct,
-                }
-            )
-            + "\n"
-            for a in results["greedy"]
-        )
-        atomic_write_text(run_dir / f"attempts_{split}.jsonl", lines)
+        greedy[split] = results["greedy"]
+    # Written once every split is scored: a failure midway leaves no partial results.
+    for split, attempts in greedy.items():
+        atomic_write_text(run_dir / f"attempts_{split}.jsonl", attempts_jsonl(attempts))
     atomic_write_json(run_dir / "eval_results.json", report)
     log_to_wandb(cfg, report, run_dir)
     print(f"Results and every attempt: {run_dir}")
     return report
+
+
+def discard_run_dir(run_dir: Path) -> None:
+    """Remove the run dir if it holds only Hydra's own files (``.hydra/``, the job's log).
+
+    Hydra creates it before ``main`` runs; after a user error it would be an empty
+    run among the real ones. A directory holding anything else is left alone.
+    """
+    if not HydraConfig.initialized() or not run_dir.is_dir():
+        return
+    hydra_own = {".hydra", f"{HydraConfig.get().job.name}.log"}
+    if all(p.name in hydra_own for p in run_dir.iterdir()):
+        root = logging.getLogger()
+        for handler in list(root.handlers):  # the job's log file goes with its directory
+            if isinstance(handler, logging.FileHandler) and Path(
+                handler.baseFilename
+            ).is_relative_to(run_dir.resolve()):
+                root.removeHandler(handler)
+                handler.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def log_to_wandb(cfg: DictConfig, report: dict[str, Any], run_dir: Path) -> None:
@@ -137,7 +219,8 @@ def log_to_wandb(cfg: DictConfig, report: dict[str, Any], run_dir: Path) -> None
 def main(cfg: DictConfig) -> None:
     try:
         evaluate(cfg)
-    except (CheckpointError, ValueError) as err:
+    except (CheckpointError, ValueError) as err:  # DataFileError is a ValueError
+        discard_run_dir(Path(cfg.paths.run_dir))
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
 

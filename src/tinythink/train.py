@@ -28,7 +28,7 @@ from lightning.pytorch.loggers import CSVLogger, WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from tinythink.data.jsonl import DataFileError
+from tinythink.data.jsonl import DataFileError, require_handwritten
 from tinythink.data.tokenizer import save_tokenizer
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
@@ -174,6 +174,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     # Read (or build) the data now: a bad data file fails here, before the run dir
     # gets a config, logs or checkpoints. Cached, so Lightning's own call is a no-op.
     datamodule.prepare_data()
+    if cfg.get("test"):  # scored after fitting; a broken install should fail now, not then
+        require_handwritten(also=", or pass test=false to skip the end-of-run scoring")
     atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.logger and "wandb" in cfg.logger:
         wandb_cfg = cfg.logger.wandb
@@ -237,9 +239,12 @@ def train(cfg: DictConfig) -> dict[str, Any]:
 def report(metrics: dict[str, Any]) -> None:
     """Print the held-out accuracy, the figure the run exists for."""
     lines = ["", "Held-out answer accuracy (greedy, exact match):"]
-    for split in ("val", "test", "ood"):
+    for split in ("val", "test", "ood", "handwritten"):
         if f"{split}/answer_acc" in metrics:
-            lines.append(f"  {split:<5} {metrics[f'{split}/answer_acc']:7.1%}")
+            line = f"  {split:<11} {metrics[f'{split}/answer_acc']:7.1%}"
+            if f"{split}/n_scored" in metrics:
+                line += f"  ({int(metrics[f'{split}/n_scored']):,} problems)"
+            lines.append(line)
     by_steps = sorted(k for k in metrics if k.startswith("test/acc/steps_"))
     if by_steps:
         parts = [f"{k.rsplit('_', 1)[1]}: {metrics[k]:.0%}" for k in by_steps]

@@ -5,6 +5,11 @@ the problems of every split (JSONL), the tokenizer (``tokenizer.json``) and the
 tokenized rows (``.npz``). A second run on the same data loads them in well
 under a second. Batches are cut from the padded array with tensor indexing:
 no Python work per token.
+
+The hand-written evaluation set (split ``handwritten``) is none of that: not
+cached, not tokenized, never seen by the tokenizer or the loss. It is read from
+the package only when :meth:`ThinkingDataModule.eval_problems` is asked for it,
+which training never does (only testing does).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from tokenizers import Tokenizer
 from torch.utils.data import DataLoader, Dataset, Sampler
 
 from tinythink.data import generator as gen
-from tinythink.data.jsonl import read_jsonl, split_problems
+from tinythink.data.jsonl import read_handwritten, read_jsonl, split_problems
 from tinythink.data.problem import Problem, check_format, completion_text, prompt_text
 from tinythink.data.tokenizer import (
     EOS,
@@ -44,6 +49,7 @@ WIDTH_MULTIPLE = 32
 LOSS_ON = ("answer", "all")
 SOURCES = ("generated", "jsonl")
 TOKENIZER_TRAIN_ROWS = 20_000  # BPE merges settle long before this on templated text
+HANDWRITTEN = "handwritten"  # the split scored by generation only, never trained on
 
 
 def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:
@@ -237,6 +243,7 @@ class ThinkingDataModule(LightningDataModule):
         self.tokenizer: Tokenizer | None = None
         self.problems: dict[str, list[Problem]] = {}
         self.rows: dict[str, TokenRows] = {}
+        self._handwritten: list[Problem] | None = None  # read on first request, not before
 
     # --- building the cache (rank 0 only, via prepare_data) ---------------------------------
 
@@ -250,6 +257,11 @@ class ThinkingDataModule(LightningDataModule):
 
     # Splits served as token rows for the loss; ood is only answered by generation.
     loss_splits = ("train", "val", "test")
+
+    @property
+    def eval_splits(self) -> tuple[str, ...]:
+        """Every split :meth:`eval_problems` serves: the cached ones and ``handwritten``."""
+        return (*self.splits, HANDWRITTEN)
 
     def _problems_file(self, split: str) -> Path:
         return self.cache / f"problems_{split}.jsonl"
@@ -367,7 +379,15 @@ class ThinkingDataModule(LightningDataModule):
             self.rows[split] = TokenRows(**arrays, pad_id=pad, answer_only=self.loss_on == "answer")
 
     def eval_problems(self, split: str) -> list[Problem]:
-        """Held-out problems scored by generation (val: a fixed subset, test/ood: all)."""
+        """Held-out problems scored by generation (val: a fixed subset, test/ood: all).
+
+        ``handwritten`` is read from the package here, on first request, so that
+        nothing before testing (the cache, the tokenizer, fitting) ever opens it.
+        """
+        if split == HANDWRITTEN:
+            if self._handwritten is None:
+                self._handwritten = read_handwritten()
+            return self._handwritten
         problems = self.problems[split]
         return problems[: self.n_eval] if split == "val" else problems
 

@@ -10,7 +10,9 @@ accepted, and keys other than those below are ignored:
 
    ``answer`` is an integer, an integral float (``7.0``) or a numeric string
    (``"-1,204"``); ``reasoning`` (default ""), ``family`` (default "custom")
-   and ``steps`` (default 0) are optional.
+   and ``steps`` (default 0) are optional. ``kind`` is accepted as another name
+   for ``family`` (the hand-written evaluation set below uses it); ``family``
+   wins when a row has both.
 
 2. GSM8K's::
 
@@ -20,6 +22,11 @@ accepted, and keys other than those below are ignored:
    the lines before it, with the ``<<...>>`` calculator annotations removed and
    joined by single spaces, are the reasoning; ``steps`` is the number of
    non-empty reasoning lines and ``family`` defaults to "gsm8k".
+
+The hand-written evaluation set ships beside this module (:data:`HANDWRITTEN_PATH`,
+rows like ``{"question": ..., "answer": 7, "kind": "change", "steps": 1, "check": "3+4"}``;
+``check`` is ignored like any other unknown key). It is scored, never trained on:
+:func:`read_handwritten` is its only reader, and only evaluation calls it.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ ACCEPTED = (
 GSM8K_MARK = "####"
 _INT_RE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
 _CALC_RE = re.compile(r"<<[^<>]*>>")
+# Package data (pyproject's [tool.setuptools.package-data]); the one place its path is named.
+HANDWRITTEN_PATH = Path(__file__).resolve().with_name("handwritten.jsonl")
 
 
 class DataFileError(ValueError):
@@ -111,7 +120,9 @@ def parse_record(obj: dict, where: str) -> Problem:
         answer = _parse_int(raw, where)
         reasoning = _optional_str(obj, "reasoning", "", where)
         steps, family = 0, "custom"
-    family = _optional_str(obj, "family", family, where)
+    family = _optional_str(
+        obj, "family" if obj.get("family") is not None else "kind", family, where
+    )
     if obj.get("steps") is not None:
         steps = obj["steps"]
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
@@ -119,14 +130,17 @@ def parse_record(obj: dict, where: str) -> Problem:
     return Problem(question, answer, reasoning, family, steps)
 
 
-def read_jsonl(path: str | Path) -> list[Problem]:
-    """All problems in a JSONL file, in file order; DataFileError on any bad line."""
+def read_jsonl(path: str | Path, option: str = "data.path") -> list[Problem]:
+    """All problems in a JSONL file, in file order; DataFileError on any bad line.
+
+    ``option`` is the setting that named the file, for the hint when it is missing.
+    """
     path = Path(path)
     if not path.is_file():
         what = "is a directory, not a file" if path.is_dir() else "not found"
         raise DataFileError(
             f"data file {what}: {path} (absolute: {path.resolve()}); "
-            "point data.path=/path/to/problems.jsonl at an existing JSONL file"
+            f"point {option}=/path/to/problems.jsonl at an existing JSONL file"
         )
     problems: list[Problem] = []
     offset = 0
@@ -153,6 +167,28 @@ def read_jsonl(path: str | Path) -> list[Problem]:
     if not problems:
         raise DataFileError(f"data file is empty: {path}; it needs {ACCEPTED}")
     return problems
+
+
+def require_handwritten(also: str = "") -> Path:
+    """The hand-written set's path; DataFileError if the file is not there (a broken install).
+
+    Checks existence only: training calls this before fitting, and must never read it.
+    ``also`` is one more way out, for the caller to add to the message.
+    """
+    path = HANDWRITTEN_PATH
+    if not path.is_file():
+        raise DataFileError(
+            f"the hand-written evaluation set is missing: {path}; it ships with the package "
+            "as src/tinythink/data/handwritten.jsonl: restore it "
+            "(git checkout -- src/tinythink/data/handwritten.jsonl) and reinstall "
+            f"(pip install -e .){also}"
+        )
+    return path
+
+
+def read_handwritten() -> list[Problem]:
+    """The hand-written evaluation problems (:data:`HANDWRITTEN_PATH`), in file order."""
+    return read_jsonl(require_handwritten())
 
 
 def _check_fraction(name: str, value: float) -> None:

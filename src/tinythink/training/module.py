@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from lightning.pytorch import LightningModule
 
-from tinythink.data.datamodule import IGNORE_INDEX
+from tinythink.data.datamodule import HANDWRITTEN, IGNORE_INDEX
 from tinythink.evaluation.evaluate import Attempt, solve, summarize
 from tinythink.evaluation.metrics import AnswerAccuracy
 from tinythink.model import ModelConfig, TinyThinkLM
@@ -154,8 +154,9 @@ class ThinkingLM(LightningModule):
         if loss is not None:
             self.log("test/ppl", torch.exp(loss.float()), sync_dist=True)
         dm = self.trainer.datamodule
-        for split in ("test", "ood"):
-            if split not in dm.problems:
+        # The hand-written set is read only now, never during fit.
+        for split in ("test", "ood", HANDWRITTEN):
+            if split not in dm.eval_splits:
                 continue
             metric = AnswerAccuracy().to(self.device)
             attempts = self._score(split, metric)
