@@ -224,6 +224,8 @@ def make_problem(
         if story.whole is None:
             if rng.random() < 0.2:
                 stories.add_distractor(story)
+            if rng.random() < 0.15:
+                stories.add_same_thing_distractor(story, story.owner, story.things)
             if rng.random() < 0.08 and not _PRONOUNS.search(story.question):
                 story.sentences.insert(0, story.question)
                 story.question = ""

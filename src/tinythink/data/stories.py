@@ -276,6 +276,9 @@ class Story:
     past: bool
     sentences: list[str] = field(default_factory=list)
     ops: list[tuple[int, str, int]] = field(default_factory=list)
+    # the main owner's name and the things counted, set by kinds that have one
+    owner: str = ""
+    things: str = ""
     question: str = ""
     answer: int = 0
     # A conditional or question-first form may replace the plain one.
@@ -456,7 +459,7 @@ START_HAVE = (
     "{S} [start] with {x} {T}.",
     "{S} [have] a collection of {x} {T}.",
     "{S} [keep] {x} {T} in a box.",
-    "There [be] {x} {T} in {Poss} bag.",
+    "There [be:pl] {x} {T} in {Poss} bag.",
     "{S} [count] {x} {T}.",
 )
 START_HAVE_PAST = ("At first {s} [have] {x} {T}.", "In the morning, {s} [have] {x} {T}.")
@@ -619,6 +622,7 @@ def change(st: Story, steps: int, hi: int, res: int) -> None:
     start, used = _start_amount(st, who, t, hi, res, steps - 1)
     total = _changes(st, who, t, start, steps - used, hi, res)
     st.question, st.answer = _ask_have(st, who, t), total
+    st.owner, st.things = who.again, t.many
 
 
 COND_Q = (
@@ -816,12 +820,59 @@ COMPARE_Q = (
 )
 
 
+INVERSE_COMPARE = (
+    "{B} [have] {d} {w} {T} than {A}. {B2} [have] {y} {T}.",
+    "{B} [have] {y} {T}. That is {d} {w} than {A} has.",
+    "{B} [have] {y} {T}, which is {d} {w} than {A}.",
+)
+INVERSE_Q = ("How many {T} does {A} have?", "How many does {A} have?", "How many {T} does {A} own?")
+IF_COMPARE = (
+    "If {A} has {x} {T} and {B} has {y} {T}, how many more {T} does {A} have?",
+    "If {A} has {x} {T} and {B} has {y}, how many fewer does {B} have?",
+    "{A} has {x} {T}. If {B} has {y} {T}, how many more does {A} have than {B}?",
+)
+
+
+def _inverse_compare(st: Story, a: Owner, b: Owner, t: lex.Thing, hi: int) -> None:
+    """The known amount is the compared one: "B has 16 more than A; B has 50. A?" """
+    p = st.p
+    more = p.random() < 0.5
+    y = number(p, 2, hi)
+    d = number(p, 1, y - 1) if more else number(p, 1, hi)
+    template = p.choice("inverse-compare", INVERSE_COMPARE)
+    st.add(
+        st.say(
+            template.replace("{B}", "{S}"),
+            b,
+            d=d,
+            w="more" if more else "fewer",
+            y=y,
+            T=t.many,
+            A=a.again,
+            B2=_cap(b.pron) if b.pron != "I" else "I",
+        )
+    )
+    st.question = p.choice("inverse-q", INVERSE_Q).format(T=t.many, A=a.again)
+    st.answer = st.op(y, "-" if more else "+", d)
+
+
 def compare(st: Story, steps: int, hi: int, res: int) -> None:
     """How many more; or the other amount from a difference ("5 more than")."""
     p = st.p
     t = thing(p)
     a = person(p, allow_you=False)
     b = person(p, exclude={a.first}, allow_you=False)
+    r = p.random()
+    if steps == 1 and r < 0.25:
+        return _inverse_compare(st, a, b, t, hi)
+    if steps == 1 and r < 0.35:
+        x = number(p, 2, hi)
+        y = number(p, 1, x - 1)
+        st.whole = p.choice("if-compare", IF_COMPARE).format(
+            A=a.again, B=b.again, x=x, y=y, T=t.many
+        )
+        st.answer = st.op(x, "-", y)
+        return
     if steps <= 2 and p.random() < 0.45:
         # derived: "Leo has 7 more stickers than Mia." -> how many does Leo have (and together)
         x = number(p, 2, hi)
@@ -919,6 +970,12 @@ RATE_Q = (
     "How many {what} will {s} {verb} in {k} days?",
     "How many {what} [do:pres] {s} {verb} in {k} days at this rate?",
 )
+HOLDS = (
+    ("A {c} holds {m} {T}.", "How many {T} are in {k} {C}?"),
+    ("Each {c} has {m} {T}.", "How many {T} are there in {k} {C}?"),
+    ("There are {m} {T} in one {c}.", "How many {T} are in {k} {C}?"),
+    ("One {c} can hold {m} {T}.", "How many {T} can {k} {C} hold?"),
+)
 GROUPS_Q = (
     "How many {T} [do:pres] {s} have in all?",
     "How many {T} are there in all?",
@@ -971,6 +1028,18 @@ def groups(st: Story, steps: int, hi: int, res: int) -> None:
         st.answer = total
         return
     t = thing(p)
+    if steps == 1 and p.random() < 0.2:
+        c = p.choice("container", lex.CONTAINERS)
+        story, question = p.choice("holds", HOLDS)
+        st.add(story.format(c=c.one, m=m, T=t.many))
+        st.question = question.format(T=t.many, k=k, C=c.many)
+        st.answer = st.op(m, "*", k)
+        return
+    if steps == 1 and p.random() < 0.08:  # dozens
+        st.add(st.say("{S} [buy] {k} dozen {T}.", who, k=spell(p, k, 0.4), T=t.many))
+        st.question = st.say("How many {T} [do:pres] {s} buy?", who, T=t.many)
+        st.answer = st.op(12, "*", k)
+        return
     if r < 0.35:
         st.add(st.say(p.choice("rows", ROWS), who, k=spell(p, k), m=m, T=t.many))
         total = st.op(m, "*", k)
@@ -1034,6 +1103,30 @@ AS_LONG = (
 )
 
 
+INVERSE_TIMES = (
+    ("{B} [have] {y} {T}. That is {w} as many as {A} has.", "How many {T} does {A} have?"),
+    ("{B} [have] {w} as many {T} as {A}. {B2} [have] {y}.", "How many {T} does {A} have?"),
+    ("{B} [be] {y} years old. {B2} [be] {w} as old as {A}.", "How old is {A}?"),
+    ("{B} [read] {y} pages, {w} as many as {A}.", "How many pages did {A} read?"),
+)
+
+
+def _inverse_times(st: Story, hi: int, res: int) -> None:
+    """The product is known: divide ("36 is 4 times as old as Hiro")."""
+    p = st.p
+    t = thing(p)
+    a = person(p, allow_you=False)
+    b = other_person(p, a)
+    k = p.randint(2, 9)
+    x = number(p, 1, max(1, min(hi, res) // k))
+    w = "twice" if k == 2 and p.random() < 0.5 else f"{spell(p, k)} times"
+    story, question = p.choice("inverse-times", INVERSE_TIMES)
+    B2 = _cap(b.pron) if b.pron != "I" else "I"
+    st.add(st.say(story.replace("{B}", "{S}", 1), b, y=x * k, w=w, T=t.many, A=a.again, B2=B2))
+    st.question = question.format(T=t.many, A=a.again)
+    st.answer = st.op(x * k, "/", k)
+
+
 def _times_as_long(st: Story, hi: int, res: int) -> None:
     """ "She practiced 25 minutes; her teacher practiced twice as long." """
     p = st.p
@@ -1057,8 +1150,11 @@ def times(st: Story, steps: int, hi: int, res: int) -> None:
     t = thing(p)
     a = person(p, allow_you=False)
     b = person(p, exclude={a.first}, allow_you=False)
-    if steps == 1 and p.random() < 0.25:
+    r = p.random()
+    if steps == 1 and r < 0.2:
         return _times_as_long(st, hi, res)
+    if steps == 1 and r < 0.4:
+        return _inverse_times(st, hi, res)
     half = p.random() < 0.15
     k = 2 if half else p.randint(2, 9)
     if half:
@@ -1332,9 +1428,49 @@ def unknown(st: Story, steps: int, hi: int, res: int) -> None:
         st.answer = st.op(end, "+", x) if not gain else st.op(end, "-", x)
 
 
+CAPACITY = (
+    ("A {c} holds {n} {u}. It has {k} {u} in it now.", "How many more {u} are needed to fill it?"),
+    ("A {c} can hold {n} {u}. There are {k} {u} in it.", "How many more {u} will fit?"),
+    ("A {c} has room for {n} {u}, and {k} {u} are already in it.", "How many more {u} can go in?"),
+    (
+        "A movie is {n} minutes long. {S} [have] watched {k} minutes.",
+        "How many more minutes until it ends?",
+    ),
+    (
+        "A trip is {n} kilometers long. {S} [have] gone {k} kilometers.",
+        "How many kilometers are left?",
+    ),
+    (
+        "{S} [need] {n} points to win. {S2} [have] {k} points.",
+        "How many more points [do:pres] {s} need?",
+    ),
+)
+CAPACITY_THINGS = (
+    ("tank", "liters"),
+    ("bus", "people"),
+    ("jar", "cookies"),
+    ("shelf", "books"),
+    ("box", "crayons"),
+    ("bottle", "cups"),
+    ("hall", "chairs"),
+    ("pool", "liters"),
+)
+
+
 def needed(st: Story, steps: int, hi: int, res: int) -> None:
     """How many more to reach a number."""
     p = st.p
+    if steps == 1 and p.random() < 0.3:
+        who = person(p)
+        c, u = p.choice("capacity-thing", CAPACITY_THINGS)
+        n = number(p, 2, hi)
+        k = number(p, 1, n - 1)
+        story, question = p.choice("capacity", CAPACITY)
+        S2 = _cap(who.pron) if who.pron != "I" else "I"
+        st.add(st.say(story, who, c=c, u=u, n=n, k=k, S2=S2))
+        st.question = st.say(question, who, u=u)
+        st.answer = st.op(n, "-", k)
+        return
     who = person(p)
     t = thing(p)
     start = number(p, 1, hi - 1)
@@ -1745,6 +1881,21 @@ BUILDERS = {
     "money": money_kind,
     "measure": measure,
 }
+
+
+def add_same_thing_distractor(st: Story, owner_name: str, things: str) -> bool:
+    """ "Her sister has 45 dollars." in a story about Lena's dollars: only when the question
+    asks about the owner by name, so the extra amount is plainly someone else's."""
+    p = st.p
+    if not owner_name or owner_name not in st.question or things not in st.text():
+        return False
+    other = person(p, exclude={owner_name}, allow_you=False)
+    template = p.choice(
+        "same-distractor", ("{S} [have] {n} {T}.", "{S} [have] {n} {T} too.", "{S} [own] {n} {T}.")
+    )
+    at = p.randint(1, max(1, len(st.sentences)))
+    st.sentences.insert(at, st.say(template, other, n=p.randint(2, 60), T=things))
+    return True
 
 
 def add_distractor(st: Story, who: Owner | None = None) -> None:
