@@ -1,4 +1,8 @@
-"""Ask a checkpoint a question: ``python generate.py ckpt=PATH prompt="..."``."""
+"""Ask a checkpoint word problems: ``python generate.py --ckpt PATH "question"``.
+
+No question: one per line from standard input, or a chat at a terminal.
+``python generate.py --help`` lists the options.
+"""
 
 from tinythink.generate import main
 

@@ -1,49 +1,491 @@
-"""``python generate.py ckpt=PATH prompt="..."``: the model's thinking and answer."""
+"""Ask a checkpoint word problems and watch it think: ``python generate.py --ckpt PATH "..."``.
+
+The question is plain text, any characters: a positional argument, ``--prompt``,
+one question per line on standard input, or, at a terminal with no question,
+a chat loop that streams the thinking and answer token by token.
+
+Arguments are parsed before torch is imported, so ``--help`` and usage
+errors are instant. Every user mistake is one ``error: ...`` line on stderr
+and exit code 2; a bug stays a traceback.
+"""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import math
+import os
+import re
 import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-import hydra
-import torch
-from omegaconf import DictConfig
+from tinythink.data.problem import THINK_CLOSE, THINK_OPEN, prompt_text
 
-from tinythink.data.problem import Problem, split_thinking
-from tinythink.evaluation.checkpoint import CheckpointError, load_checkpoint
-from tinythink.evaluation.evaluate import solve
-from tinythink.train import CONFIG_DIR
+if TYPE_CHECKING:
+    import torch
+    from tokenizers import Tokenizer
 
+    from tinythink.evaluation.checkpoint import Loaded
 
-def answer(cfg: DictConfig) -> str:
-    loaded = load_checkpoint(cfg.ckpt, device=cfg.device)
-    question = str(cfg.prompt).strip()
-    if question.startswith("Q:"):  # accept the full training layout too
-        question = question[2:].split("\nA:")[0].strip()
-    gen = torch.Generator().manual_seed(int(cfg.seed))
-    (attempt,) = solve(
-        loaded.model,
-        loaded.tokenizer,
-        [Problem(question, answer=0)],
-        max_new_tokens=cfg.max_new_tokens,
-        temperature=cfg.temperature,
-        top_k=cfg.top_k,
-        generator=gen,
-    )
-    thinking, rest = split_thinking(attempt.completion)
-    lines = [f"Q: {question}"]
-    if thinking:
-        lines.append(f"Thinking: {thinking}")
-    lines.append(rest if rest else "(no answer)")
-    return "\n".join(lines)
+EXAMPLE = "If you have 3 apples and give away 1, how many are left?"
+EMPTY = f'the question is empty; type a word problem, e.g. "{EXAMPLE}"'
+NO_ANSWER = "(no answer)"
+# The pre-argparse ``key=value`` forms (this script was a Hydra app): still accepted.
+LEGACY_KEYS = ("ckpt", "prompt", "max_new_tokens", "temperature", "top_k", "seed", "device")
+_REPLACEMENT = "\ufffd"  # what decoding gives for the first bytes of a split character
+# Control characters (all but tab and newline) a model may emit: shown as U+FFFD so
+# that an undertrained model cannot move the cursor or recolour the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="generate")
-def main(cfg: DictConfig) -> None:
+class UsageError(Exception):
+    """A user mistake: reported as one ``error: ...`` line on stderr, exit code 2."""
+
+
+# -----------------------------------------------------------------------------
+# Command line
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the usage and exits; say it on one line and let main exit.
+        raise UsageError(f"{message}; see {self.prog} --help")
+
+
+def _positive_int(name: str, example: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(
+                f"got {text!r}; it must be a whole number of at least 1, e.g. {name} {example}"
+            )
+        return value
+
+    return parse
+
+
+def _top_k(text: str) -> int | None:
+    if text.strip().lower() in ("none", "null"):  # the Hydra form wrote top_k=null
+        return None
+    return _positive_int("--top-k", "40 (leave it out to sample from every token)")(text)
+
+
+def _temperature(text: str) -> float:
     try:
-        print(answer(cfg))
-    except CheckpointError as err:
-        print(f"error: {err}", file=sys.stderr, flush=True)
-        sys.exit(2)
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}; it must be a number >= 0: 0 answers greedily (the default), "
+            "e.g. 0.7 samples"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}; it must be a whole number from 0 to 2**63-1, e.g. --seed 0"
+        )
+    return value
+
+
+def _prog() -> str:
+    """``python generate.py`` run as a script, ``tinythink-generate`` as the console script."""
+    name = Path(sys.argv[0]).name
+    return f"python {name}" if name.endswith(".py") else name or "python generate.py"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=_prog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Ask a trained tinythink model word problems and show its thinking and answer.\n"
+            "The question is an argument, or one per line on standard input; with neither,\n"
+            "at a terminal, it is a chat (Ctrl-D or Ctrl-C to quit)."
+        ),
+        epilog=(
+            "examples:\n"
+            f'  python generate.py --ckpt logs/train/runs/<time>/checkpoints/best.ckpt "{EXAMPLE}"\n'
+            "  python generate.py --ckpt PATH < questions.txt      (one question per line)\n"
+            "  python generate.py --ckpt PATH                      (chat)"
+        ),
+    )
+    parser.add_argument(
+        "question",
+        nargs="*",
+        help="the word problem, any characters (quote it; several words are joined)",
+    )
+    parser.add_argument("--prompt", metavar="TEXT", help="the word problem, as an option")
+    parser.add_argument(
+        "--ckpt",
+        metavar="PATH",
+        help="required: the checkpoint, e.g. <run dir>/checkpoints/best.ckpt",
+    )
+    parser.add_argument(
+        "--max-new-tokens",
+        type=_positive_int("--max-new-tokens", "384"),
+        default=384,
+        metavar="N",
+        help="most tokens of thinking and answer per question (default: 384)",
+    )
+    parser.add_argument(
+        "--temperature",
+        type=_temperature,
+        default=0.0,
+        metavar="T",
+        help="0 answers greedily (default); above 0 samples, e.g. 0.7",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=_top_k,
+        default=None,
+        metavar="K",
+        help="when sampling, only from the K likeliest tokens (default: all)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="random seed for sampling; each question starts from it (default: 0)",
+    )
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:N or mps")
+    return parser
+
+
+def _legacy_to_flags(argv: list[str]) -> list[str]:
+    """``ckpt=PATH prompt=TEXT max_new_tokens=16``, the Hydra-era forms, as ``--flag=value``.
+
+    Only the keys of LEGACY_KEYS, and nothing after ``--``; one pair of quotes
+    around the value (Hydra's quoting) is removed.
+    """
+    out = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        found = re.fullmatch(r"\+{0,2}([a-z_]+)=(.*)", arg, flags=re.DOTALL)
+        if found is None or found.group(1) not in LEGACY_KEYS:
+            out.append(arg)
+            continue
+        key, value = found.groups()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out.append(f"--{key.replace('_', '-')}={value}")
+    return out
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    args = build_parser().parse_args(_legacy_to_flags(argv))
+    if args.question and args.prompt is not None:
+        raise UsageError(
+            "the question was given twice (as an argument and as --prompt); give it once"
+        )
+    if args.ckpt is None:
+        raise UsageError(f"no checkpoint given; pass --ckpt PATH{_checkpoint_hint()}")
+    text = " ".join(args.question) if args.question else args.prompt
+    args.text = None if text is None else clean_question(text)
+    if args.text == "":
+        raise UsageError(EMPTY)
+    return args
+
+
+def _checkpoint_hint() -> str:
+    runs = Path("logs") / "train" / "runs"
+    found = sorted(runs.glob("*/checkpoints/best.ckpt")) if runs.is_dir() else []
+    if found:
+        return f", e.g. the newest run's: --ckpt {found[-1]}"
+    return ", e.g. --ckpt logs/train/runs/<time>/checkpoints/best.ckpt (python train.py makes one)"
+
+
+def clean_question(text: str) -> str:
+    """The question as the model is given it: one line, single spaces.
+
+    The full training layout ``Q: ... A:`` is accepted too; bytes that are not
+    UTF-8 (possible in argv) become U+FFFD instead of failing in the tokenizer.
+    """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = text.strip()
+    if text.startswith("Q:"):
+        text = text[2:].split("\nA:")[0]
+    return " ".join(text.split())
+
+
+# -----------------------------------------------------------------------------
+# Display: "Thinking: ..." then the answer line, the same whether streamed or not
+
+
+def render(completion: str, final: bool = True) -> str:
+    """The lines shown for a completion (after ``Q: ...``).
+
+    ``final=False`` renders a completion still being generated: the result is
+    always a prefix of the rendering of any longer completion, so a stream can
+    print just what is new. It holds back what may still change: trailing
+    spaces, half a character, the start of a ``<think>``/``</think>`` tag that
+    arrives in pieces, and the ``(no answer)`` placeholder. Control characters
+    show as U+FFFD.
+    """
+    text = _CONTROL.sub(_REPLACEMENT, completion).lstrip()
+    if not final:
+        text = text.rstrip(_REPLACEMENT)
+        if THINK_OPEN.startswith(text):  # nothing yet, or a tag in pieces
+            return ""
+    if not text.startswith(THINK_OPEN):
+        return text.strip() or (NO_ANSWER if final else "")
+    thinking, closed, rest = text[len(THINK_OPEN) :].partition(THINK_CLOSE)
+    if not closed:
+        if final:  # cut off mid-thought (max_new_tokens): no answer came
+            return f"Thinking: {thinking.strip()}".rstrip() + f"\n{NO_ANSWER}"
+        for k in range(len(THINK_CLOSE) - 1, 0, -1):
+            if thinking.endswith(THINK_CLOSE[:k]):
+                thinking = thinking[:-k]
+                break
+        return f"Thinking: {thinking.strip()}".rstrip()
+    rest = rest.strip() or (NO_ANSWER if final else "")
+    return f"Thinking: {thinking.strip()}".rstrip() + f"\n{rest}"
+
+
+class Stream:
+    """Decode token ids as they come and write the new part of the rendering."""
+
+    def __init__(self, tokenizer: Tokenizer, eos_id: int, write: Callable[[str], object]):
+        self.tokenizer, self.eos_id, self.write = tokenizer, eos_id, write
+        self.ids: list[int] = []
+        self.shown = ""
+        self.ended = False
+
+    def push(self, token: int) -> None:
+        if self.ended:
+            return
+        if token == self.eos_id:
+            self.ended = True
+            return
+        self.ids.append(token)
+        self._show(render(self.completion, final=False))
+
+    @property
+    def completion(self) -> str:
+        from tinythink.data.tokenizer import decode
+
+        return decode(self.tokenizer, self.ids)
+
+    def finish(self) -> str:
+        """Write the rest of the final rendering and a newline; return the completion."""
+        self._show(render(self.completion, final=True))
+        self.write("\n")
+        return self.completion
+
+    def _show(self, text: str) -> None:
+        # The else cannot happen for render(); if it ever did, don't lose the answer.
+        new = text[len(self.shown) :] if text.startswith(self.shown) else "\n" + text
+        if new:
+            self.write(new)
+            self.shown = text
+
+
+# -----------------------------------------------------------------------------
+# The model
+
+
+def pick_device(name: str) -> torch.device:
+    import torch
+
+    try:
+        device = torch.device(name)
+    except (RuntimeError, ValueError):
+        device = None
+    if device is None or device.type not in ("cpu", "cuda", "mps"):
+        raise UsageError(f"--device {name!r} is not a device; use cpu, cuda, cuda:N or mps")
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            build = "a CPU-only build" if torch.version.cuda is None else "no GPU visible"
+            raise UsageError(
+                f"--device {name}: CUDA is not available here (torch {torch.__version__}, "
+                f"{build}); use --device cpu"
+            )
+        count = torch.cuda.device_count()
+        if device.index is not None and device.index >= count:
+            raise UsageError(
+                f"--device {name}: this machine has {count} CUDA device(s), "
+                f"cuda:0 to cuda:{count - 1}; pick one of those or --device cuda"
+            )
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise UsageError(f"--device {name}: MPS is not available here; use --device cpu")
+    return device
+
+
+class Asker:
+    """A loaded checkpoint that answers one question at a time, streaming."""
+
+    def __init__(self, loaded: Loaded, args: argparse.Namespace, device: torch.device):
+        from tinythink.data.tokenizer import EOS, PAD
+
+        self.model, self.tokenizer = loaded.model, loaded.tokenizer
+        self.eos_id = self.tokenizer.token_to_id(EOS)
+        self.pad_id = self.tokenizer.token_to_id(PAD)
+        self.max_new_tokens = args.max_new_tokens
+        self.temperature, self.top_k, self.seed = args.temperature, args.top_k, args.seed
+        self.device = device
+        context = self.model.config.max_seq_len
+        # Keep room for the thinking and answer: as much as may be generated, but
+        # never more than half the context, so ordinary questions are never refused.
+        self.room = min(self.max_new_tokens, context // 2)
+        self.max_prompt = context - self.room
+
+    @classmethod
+    def load(cls, args: argparse.Namespace) -> Asker:
+        device = pick_device(args.device)
+        from tinythink.evaluation.checkpoint import CheckpointError, load_checkpoint
+        from tinythink.model import ModelConfigError
+
+        path = Path(args.ckpt)
+        if path.is_dir():
+            inside = sorted(str(p) for p in path.glob("**/*.ckpt"))[:3]
+            hint = f"; checkpoints in it: {', '.join(inside)}" if inside else ""
+            raise UsageError(f"--ckpt {path} is a directory; pass a .ckpt file{hint}")
+        try:
+            loaded = load_checkpoint(path, device=device)
+        except (CheckpointError, ModelConfigError) as err:
+            raise UsageError(str(err)) from err
+        return cls(loaded, args, device)
+
+    def prompt_ids(self, question: str) -> list[int]:
+        """The prompt's token ids; UsageError if the question is empty or too long."""
+        from tinythink.data.tokenizer import encode
+
+        if not question:
+            raise UsageError(EMPTY)
+        ids = encode(self.tokenizer, prompt_text(question))
+        if len(ids) > self.max_prompt:
+            context = self.model.config.max_seq_len
+            raise UsageError(
+                f"the question is {len(ids)} tokens long; this model reads at most "
+                f"{self.max_prompt} tokens ({context}-token context, {self.room} of them "
+                f"kept for the thinking and answer); shorten the question, or pass a "
+                f"smaller --max-new-tokens to leave the answer less room"
+            )
+        return ids
+
+    def answer(self, ids: list[int], write: Callable[[str], object]) -> str:
+        """Generate for the prompt ``ids``, streaming the rendering to ``write``."""
+        import torch
+
+        stream = Stream(self.tokenizer, self.eos_id, write)
+        generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        self.model.generate(
+            [ids],
+            max_new_tokens=self.max_new_tokens,
+            eos_id=self.eos_id,
+            pad_id=self.pad_id,
+            temperature=self.temperature,
+            top_k=self.top_k,
+            generator=generator,
+            on_token=lambda nxt: stream.push(int(nxt[0])),
+        )
+        return stream.finish()
+
+
+# -----------------------------------------------------------------------------
+# Modes
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _error(message: str) -> None:
+    sys.stdout.flush()
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def answer_questions(asker: Asker, questions: Iterable[str]) -> int:
+    """``Q: ...`` and the streamed answer for each non-empty question; 2 if any was refused."""
+    code, asked = 0, 0
+    for raw in questions:
+        question = clean_question(raw)
+        if not question:
+            continue
+        try:
+            ids = asker.prompt_ids(question)
+        except UsageError as err:
+            _error(str(err))
+            code = 2
+            continue
+        if asked:
+            _write("\n")
+        asked += 1
+        _write(f"Q: {question}\n")
+        asker.answer(ids, _write)
+    if asked == 0 and code == 0:
+        _error(EMPTY)
+        code = 2
+    return code
+
+
+def chat(asker: Asker, read: Callable[[str], str] = input) -> int:
+    """Ask, stream the answer, repeat; Ctrl-D or Ctrl-C ends it (exit code 0)."""
+    _write(
+        f"tinythink ({asker.model.config.num_params:,} parameters). Type a word problem, "
+        f'e.g. "{EXAMPLE}"; Ctrl-D to quit.\n'
+    )
+    try:
+        while True:
+            try:
+                line = read("> ")
+            except EOFError:
+                break
+            question = clean_question(line)
+            try:
+                ids = asker.prompt_ids(question)
+            except UsageError as err:
+                _error(str(err))
+                continue
+            asker.answer(ids, _write)
+    except KeyboardInterrupt:
+        pass
+    _write("\n")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.text is None and sys.stdin.isatty():
+        asker = Asker.load(args)
+        with contextlib.suppress(ImportError):  # line editing and history for input()
+            import readline  # noqa: F401
+        return chat(asker)
+    if args.text is None:
+        if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 become U+FFFD
+            sys.stdin.reconfigure(errors="replace")
+        questions: Iterable[str] = sys.stdin
+    else:
+        questions = [args.text]
+    return answer_questions(Asker.load(args), questions)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        code = run(parse_args(argv))
+    except UsageError as err:
+        _error(str(err))
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    sys.exit(code)
 
 
 if __name__ == "__main__":

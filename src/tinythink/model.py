@@ -13,6 +13,7 @@ export code alike.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import torch
@@ -386,6 +387,7 @@ class TinyThinkLM(nn.Module):
         top_k: int | None = None,
         generator: torch.Generator | None = None,
         use_cache: bool = True,
+        on_token: Callable[[Tensor], None] | None = None,
     ) -> list[list[int]]:
         """Continue each prompt; return only the new tokens, cut before the first eos.
 
@@ -396,6 +398,8 @@ class TinyThinkLM(nn.Module):
         optionally restricted to the top_k tokens. use_cache=False recomputes the whole
         sequence each step (a slow baseline with the same outputs).
         max_new_tokens is clipped so prompt + output fits in max_seq_len.
+        on_token, if given, is called with each step's new tokens (B,) as soon as they
+        are picked (eos included; rows already done keep getting tokens), for streaming.
         """
         if not prompts or any(len(p) == 0 for p in prompts):
             raise ValueError("generate needs at least one prompt and every prompt non-empty")
@@ -447,6 +451,8 @@ class TinyThinkLM(nn.Module):
         while True:
             nxt = self._pick(logits, temperature, top_k, generator)  # (B,)
             seq[:, cur] = nxt
+            if on_token is not None:
+                on_token(nxt)
             cur += 1
             done |= nxt == eos_id
             if cur == total or bool(done.all()):
