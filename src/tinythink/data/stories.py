@@ -531,13 +531,17 @@ def _event(st: Story, who: Owner, gain: bool, t: lex.Thing, x: int, lead: bool) 
         sentence = st.say("{S} " + template + ".", who, **slots)
     if lead and p.random() < 0.5:
         first = p.choice("then", THEN)
-        sentence = f"{first} {sentence[0].lower() if not sentence.startswith(('I ', 'Mr', 'Ms', 'Miss')) and not _is_name(sentence) else sentence[0]}{sentence[1:]}"
+        sentence = f"{first} {_after_lead(sentence)}"
     return sentence
 
 
-def _is_name(sentence: str) -> bool:
+def _after_lead(sentence: str) -> str:
+    """A sentence continued after "Then": its first word lower-cased unless it is a name."""
     word = sentence.split()[0].strip(".,")
-    return word in lex.SHE_NAMES or word in lex.HE_NAMES or word in lex.SURNAMES or word == "I"
+    names = word in lex.SHE_NAMES or word in lex.HE_NAMES or word in lex.SURNAMES
+    if names or sentence.startswith(("I ", "Mr", "Ms", "Miss")):
+        return sentence
+    return sentence[0].lower() + sentence[1:]
 
 
 def _changes(st: Story, who: Owner, t: lex.Thing, total: int, n: int, hi: int, d_res: int) -> int:
