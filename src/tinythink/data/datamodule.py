@@ -185,7 +185,7 @@ class ThinkingDataModule(LightningDataModule):
         format: str = "cot",
         loss_on: str = "answer",
         vocab_size: int = 512,
-        max_seq_len: int = 256,
+        max_seq_len: int = 448,
         batch_size: int = 64,
         num_workers: int = 0,
         cache_dir: str = "logs/cache",
