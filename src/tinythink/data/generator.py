@@ -29,7 +29,7 @@ from tinythink.data.problem import Problem
 FAMILIES = stories.KINDS
 SPLITS = ("train", "val", "test", "ood")
 # Bump when generated text changes, so cached data built by older code is not reused.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}

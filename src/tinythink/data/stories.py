@@ -159,7 +159,7 @@ class Owner:
 
 
 _ONE = {t.many: t.one for t in (*lex.THINGS, *lex.CONTAINERS)} | {
-    unit: unit[:-1] for *_, unit in (*lex.MEASURES, ("years",), ("dollars",), ("pages",))
+    unit: unit[:-1] for unit in (*(m[1] for m in lex.MEASURES), "years", "dollars", "pages")
 }
 _ONE["feet"] = "foot"
 _ONE_RE = re.compile(
