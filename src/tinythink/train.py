@@ -32,6 +32,7 @@ from tinythink.data.jsonl import DataFileError, require_handwritten
 from tinythink.data.tokenizer import save_tokenizer
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
+from tinythink.training import resume as resume_lib
 from tinythink.training.callbacks import AtomicCheckpointIO, TrainingInterrupted
 from tinythink.training.loggers import finish_wandb
 from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text
@@ -85,12 +86,7 @@ def resume_checkpoint(cfg: DictConfig) -> tuple[str | None, int]:
     if cfg.get("resume") or ckpt_path == "last":
         path = run_dir / "checkpoints" / "last.ckpt"
         if not path.is_file():
-            raise CheckpointError(
-                f"resume=true but there is no checkpoint to resume from: {path} does not exist. "
-                "Point Hydra at the run to continue, e.g. "
-                "`python train.py hydra.run.dir=logs/train/runs/<run> resume=true`, "
-                "or drop resume=true to start a new run"
-            )
+            raise CheckpointError(resume_lib.missing_checkpoint_message(path))
     elif ckpt_path:
         path = Path(ckpt_path)
     else:
@@ -176,7 +172,11 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     datamodule.prepare_data()
     if cfg.get("test"):  # scored after fitting; a broken install should fail now, not then
         require_handwritten(also=", or pass test=false to skip the end-of-run scoring")
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    resuming = bool(cfg.get("resume")) or cfg.get("ckpt_path") == "last"
+    if not resuming or not (run_dir / "config.yaml").exists():
+        # A resumed run keeps the config it was started with; what a resume changed
+        # (max_time, a higher max_steps...) is in resumes.jsonl.
+        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.logger and "wandb" in cfg.logger:
         wandb_cfg = cfg.logger.wandb
         wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
@@ -268,7 +268,16 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result["model"] = model  # the shape, for sweep reports (presets aren't in overrides)
         num_params = ModelConfig(**model).num_params
         result["num_params"] = num_params
-        resume_checkpoint(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
+        _, step = resume_checkpoint(
+            cfg
+        )  # a missing, corrupt or mismatched checkpoint: nothing written
+        plan = resume_lib.PLAN
+        if plan is not None and plan.run_dir == run_dir.resolve():
+            result["overrides"] = plan.original  # the run's, not this command line's
+            if rank_zero_only.rank == 0:
+                resume_lib.record_resume(plan, step)
+            for key, (old, new) in plan.changed.items():
+                log.info("Resuming with %s=%s (was %s)", key, new, old)
     except CheckpointError as err:
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
@@ -297,8 +306,7 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
     except TrainingInterrupted as stop:
         result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
         print(
-            f"Stopped by {stop}.\nContinue with: python train.py "
-            f"hydra.run.dir={run_dir} resume=true (and the same overrides)",
+            f"Stopped by {stop}.\nContinue with: {resume_lib.continue_command(run_dir)}",
             file=sys.stderr,
             flush=True,
         )
@@ -324,11 +332,25 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
-def main(cfg: DictConfig) -> float | None:
+def _hydra_main(cfg: DictConfig) -> float | None:
     result = _run(cfg)
     # The objective an optimising sweeper maximises; never NaN (Optuna aborts on NaN).
     acc = result.get("metrics", {}).get("val/answer_acc")
     return float(acc) if acc is not None and acc == acc else float("-inf")
+
+
+def main() -> None:
+    """``python train.py [overrides]``; with ``resume=true``, the run's own overrides.
+
+    The command line is rewritten before Hydra sees it (and before Hydra writes
+    anything into the run dir); Lightning's DDP workers re-run this rewritten argv.
+    """
+    try:
+        sys.argv = resume_lib.plan_resume(sys.argv)
+    except resume_lib.ResumeError as err:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    _hydra_main()
 
 
 if __name__ == "__main__":
