@@ -215,7 +215,14 @@ def plan_resume(argv: list[str]) -> list[str]:
     from omegaconf import OmegaConf
 
     original = [str(o) for o in OmegaConf.to_container(OmegaConf.load(saved))]  # type: ignore[union-attr]
-    base = _merge(original, _previous_changes(run_dir))
+    # A run resumed by an older train.py has resume=true in its record: how to resume
+    # is this command's business, not the run's.
+    replayed = _merge(original, _previous_changes(run_dir))
+    base = [
+        line
+        for line, o in zip(replayed, parser.parse_overrides(replayed), strict=True)
+        if o.key_or_group not in RESUME_FLAGS
+    ]
     hydra_args = [a for a, o in zip(args, parsed, strict=True) if o.is_hydra_override()]
     asked = [
         a
