@@ -279,6 +279,9 @@ def plan_resume(argv: list[str]) -> list[str]:
         "resume=true",
         *hydra_args,
         "hydra.output_subdir=null",  # the run's .hydra/ keeps how it was started
+        # One run, even when it was one job of a sweep (hparams_search=optuna sets
+        # MULTIRUN in its config, and replaying it would start a new study).
+        "hydra.mode=RUN",
     ]
 
 
