@@ -194,3 +194,14 @@ def test_a_checkpoint_without_the_runs_overrides_is_not_resumed_blind(tmp_path):
     assert "has a checkpoint but no .hydra/overrides.yaml" in result.stderr
     assert "ckpt_path=" in result.stderr
     assert sorted(p.name for p in run.iterdir()) == ["checkpoints"]
+
+
+def test_a_torn_resume_record_is_reported_not_guessed_at(finished_run, tmp_path):
+    run = _copy(finished_run, tmp_path)
+    (run / "resumes.jsonl").write_text(
+        '{"time": "t", "step": 4, "changed": {}, "overrides": []}\n{"time": "2026-'
+    )
+    result = run_script("train.py", f"hydra.run.dir={run}", "resume=true")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {run.resolve()}/resumes.jsonl:2 is not a resume record")
