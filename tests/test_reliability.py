@@ -197,6 +197,12 @@ def test_sigterm_or_ctrl_c_saves_a_loadable_checkpoint_then_resumes(tmp_path, si
 # --- resume errors ----------------------------------------------------------------------------
 
 
+def _started_with(run: Path, *overrides: str) -> None:
+    """Hydra's record of how ``run`` was started, which resume=true replays."""
+    (run / ".hydra").mkdir(parents=True, exist_ok=True)
+    (run / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in overrides))
+
+
 def test_resume_into_a_dir_without_checkpoint_is_an_error(tmp_path):
     run = tmp_path / "nothing-here"
     result = run_script(
@@ -222,6 +228,7 @@ def test_corrupt_checkpoint_is_reported_on_resume_and_eval(tmp_path, how):
         ckpt.write_bytes(buf.read_bytes()[:300])
     else:
         ckpt.write_bytes(b"this is not a checkpoint\n" * 10)
+    _started_with(run, *RUN, f"paths.log_dir={tmp_path}")
 
     result = run_script(
         "train.py", *RUN, f"paths.log_dir={tmp_path}", f"hydra.run.dir={run}", "resume=true"
@@ -243,6 +250,7 @@ def test_checkpoint_from_another_model_config_is_refused(tmp_path):
     ckpt.parent.mkdir(parents=True)
     other = {"vocab_size": 512, "d_model": 64, "n_layer": 2, "n_head": 2, "max_seq_len": 320}
     torch.save({"global_step": 5, "hyper_parameters": {"model": other}, "state_dict": {}}, ckpt)
+    _started_with(run, *RUN, f"paths.log_dir={tmp_path}")
     result = run_script(
         "train.py", *RUN, f"paths.log_dir={tmp_path}", f"hydra.run.dir={run}", "resume=true"
     )

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import hydra
 import torch
-from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 from rich.console import Console
 from rich.table import Table
@@ -29,7 +27,7 @@ from tinythink.evaluation.checkpoint import CheckpointError, Loaded, load_checkp
 from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
 from tinythink.train import CONFIG_DIR
 from tinythink.training.loggers import finish_wandb, make_wandb_logger
-from tinythink.utils import atomic_write_json, atomic_write_text
+from tinythink.utils import atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")
 
@@ -164,26 +162,6 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     log_to_wandb(cfg, report, run_dir)
     print(f"Results and every attempt: {run_dir}")
     return report
-
-
-def discard_run_dir(run_dir: Path) -> None:
-    """Remove the run dir if it holds only Hydra's own files (``.hydra/``, the job's log).
-
-    Hydra creates it before ``main`` runs; after a user error it would be an empty
-    run among the real ones. A directory holding anything else is left alone.
-    """
-    if not HydraConfig.initialized() or not run_dir.is_dir():
-        return
-    hydra_own = {".hydra", f"{HydraConfig.get().job.name}.log"}
-    if all(p.name in hydra_own for p in run_dir.iterdir()):
-        root = logging.getLogger()
-        for handler in list(root.handlers):  # the job's log file goes with its directory
-            if isinstance(handler, logging.FileHandler) and Path(
-                handler.baseFilename
-            ).is_relative_to(run_dir.resolve()):
-                root.removeHandler(handler)
-                handler.close()
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def log_to_wandb(cfg: DictConfig, report: dict[str, Any], run_dir: Path) -> None:

@@ -21,6 +21,7 @@ import hydra
 import lightning as L
 import torch
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import InstantiationException
 from hydra.types import RunMode
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import LearningRateMonitor
@@ -29,16 +30,63 @@ from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinythink.data.jsonl import DataFileError, require_handwritten
-from tinythink.data.tokenizer import save_tokenizer
+from tinythink.data.tokenizer import check_vocab_size, save_tokenizer
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
+from tinythink.training import resume as resume_lib
 from tinythink.training.callbacks import AtomicCheckpointIO, TrainingInterrupted
 from tinythink.training.loggers import finish_wandb
-from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text
+from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
+
+
+class ConfigError(ValueError):
+    """A config value that cannot work (a user mistake): one ``error:`` line, exit code 2.
+
+    A bug in the program stays a traceback and exit code 1.
+    """
+
+
+def check_config(cfg: DictConfig) -> None:
+    """Refuse values that make no sense before anything is built, generated or written."""
+    missing = sorted(OmegaConf.missing_keys(cfg))
+    if "data.path" in missing:
+        raise ConfigError(
+            "data=jsonl needs the file to train on: add data.path=/path/to/problems.jsonl "
+            '(one {"question": ..., "answer": ...} object per line; see "Your own data" in README.md)'
+        )
+    if missing:
+        shown = ", ".join(f"{k}=..." for k in missing)
+        raise ConfigError(f"{', '.join(missing)} must be given: add {shown} to the command line")
+    steps = cfg.trainer.get("max_steps")
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps == 0 or steps < -1:
+        raise ConfigError(
+            f"trainer.max_steps={steps}: a run trains a positive number of steps "
+            "(or -1: no step limit, trainer.max_time ends it); "
+            "set e.g. trainer.max_steps=3000 (the default)"
+        )
+    if "vocab_size" in cfg.data:
+        try:
+            check_vocab_size(int(cfg.data.vocab_size))
+        except ValueError as err:
+            raise ConfigError(str(err)) from None
+
+
+def _build(node: DictConfig) -> Any:
+    """``instantiate`` with a constructor's ``ValueError`` (a bad value) as a ConfigError.
+
+    Hydra wraps it in a 7-line "Error in call to target"; the constructor's own message
+    already names the value and the rule.
+    """
+    try:
+        return instantiate(node, _convert_="all")
+    except InstantiationException as err:
+        if isinstance(err.__cause__, ValueError):
+            raise ConfigError(str(err.__cause__)) from err.__cause__
+        raise
 
 
 def cpu_has_fast_bf16() -> bool:
@@ -85,12 +133,7 @@ def resume_checkpoint(cfg: DictConfig) -> tuple[str | None, int]:
     if cfg.get("resume") or ckpt_path == "last":
         path = run_dir / "checkpoints" / "last.ckpt"
         if not path.is_file():
-            raise CheckpointError(
-                f"resume=true but there is no checkpoint to resume from: {path} does not exist. "
-                "Point Hydra at the run to continue, e.g. "
-                "`python train.py hydra.run.dir=logs/train/runs/<run> resume=true`, "
-                "or drop resume=true to start a new run"
-            )
+            raise CheckpointError(resume_lib.missing_checkpoint_message(path))
     elif ckpt_path:
         path = Path(ckpt_path)
     else:
@@ -166,17 +209,24 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     # Once the loss is small, gradients and Adam's moments go subnormal, and CPU
     # arithmetic on subnormals is many times slower: flush them to zero.
     torch.set_flush_denormal(True)
-    L.seed_everything(cfg.seed, workers=True)
+    # Said in the run's log (stdout), not on stderr: a config error below is then the
+    # only line there.
+    L.seed_everything(cfg.seed, workers=True, verbose=False)
+    log.info("Seed: %s", cfg.seed)
 
     # The module checks the parameter cap in its config before any weight exists.
-    module = instantiate(cfg.module, _convert_="all")
-    datamodule = instantiate(cfg.data, _convert_="all")
+    module = _build(cfg.module)
+    datamodule = _build(cfg.data)
     # Read (or build) the data now: a bad data file fails here, before the run dir
     # gets a config, logs or checkpoints. Cached, so Lightning's own call is a no-op.
     datamodule.prepare_data()
     if cfg.get("test"):  # scored after fitting; a broken install should fail now, not then
         require_handwritten(also=", or pass test=false to skip the end-of-run scoring")
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    resuming = bool(cfg.get("resume")) or cfg.get("ckpt_path") == "last"
+    if not resuming or not (run_dir / "config.yaml").exists():
+        # A resumed run keeps the config it was started with; what a resume changed
+        # (max_time, a higher max_steps...) is in resumes.jsonl.
+        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.logger and "wandb" in cfg.logger:
         wandb_cfg = cfg.logger.wandb
         wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
@@ -263,12 +313,32 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
     }
     started = time.time()
     try:
+        check_config(cfg)
+    except ConfigError as err:
+        if multirun:  # a sweep records the point and goes on
+            result.update(status="failed", error=f"{type(err).__name__}: {err}")
+            atomic_write_json(run_dir / "results.json", result)
+            log.error("Job failed: %s", err)
+            return result
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        discard_run_dir(run_dir)  # the run never started: no empty run among the real ones
+        sys.exit(2)
+    try:
         # Refuse shapes over the cap (or with bad heads) before anything is built.
         model = OmegaConf.to_container(cfg.model, resolve=True)
         result["model"] = model  # the shape, for sweep reports (presets aren't in overrides)
         num_params = ModelConfig(**model).num_params
         result["num_params"] = num_params
-        resume_checkpoint(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
+        _, step = resume_checkpoint(
+            cfg
+        )  # a missing, corrupt or mismatched checkpoint: nothing written
+        plan = resume_lib.PLAN
+        if plan is not None and plan.run_dir == run_dir.resolve():
+            result["overrides"] = plan.original  # the run's, not this command line's
+            if rank_zero_only.rank == 0:
+                resume_lib.record_resume(plan, step)
+            for key, (old, new) in plan.changed.items():
+                log.info("Resuming with %s=%s (was %s)", key, new, old)
     except CheckpointError as err:
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
@@ -281,6 +351,7 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
     exit_code = 1
+    never_started = False  # a config error found while building: the run dir goes
     try:
         metrics = train(cfg)
         result.update(status="finished", metrics=metrics)
@@ -294,11 +365,18 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         print(f"error: {err}", file=sys.stderr, flush=True)
         exit_code = 2
         sys.exit(2)
+    except ConfigError as err:
+        result.update(status="failed", error=f"{type(err).__name__}: {err}")
+        if multirun:
+            log.error("Job failed: %s", err)
+            return result
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        exit_code, never_started = 2, True
+        sys.exit(2)
     except TrainingInterrupted as stop:
         result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
         print(
-            f"Stopped by {stop}.\nContinue with: python train.py "
-            f"hydra.run.dir={run_dir} resume=true (and the same overrides)",
+            f"Stopped by {stop}.\nContinue with: {resume_lib.continue_command(run_dir)}",
             file=sys.stderr,
             flush=True,
         )
@@ -316,7 +394,9 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         return result
     finally:
         result["wall_time_s"] = round(time.time() - started, 1)
-        if rank_zero_only.rank == 0:  # under DDP every rank runs this; one writes
+        if never_started:
+            discard_run_dir(run_dir)  # removes it only if it holds just Hydra's own files
+        elif rank_zero_only.rank == 0:  # under DDP every rank runs this; one writes
             atomic_write_json(run_dir / "results.json", result)
         finish_wandb(0 if exit_code == 0 else 1)
         if exit_code == 0 and rank_zero_only.rank == 0:
@@ -324,11 +404,25 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="train")
-def main(cfg: DictConfig) -> float | None:
+def _hydra_main(cfg: DictConfig) -> float | None:
     result = _run(cfg)
     # The objective an optimising sweeper maximises; never NaN (Optuna aborts on NaN).
     acc = result.get("metrics", {}).get("val/answer_acc")
     return float(acc) if acc is not None and acc == acc else float("-inf")
+
+
+def main() -> None:
+    """``python train.py [overrides]``; with ``resume=true``, the run's own overrides.
+
+    The command line is rewritten before Hydra sees it (and before Hydra writes
+    anything into the run dir); Lightning's DDP workers re-run this rewritten argv.
+    """
+    try:
+        sys.argv = resume_lib.plan_resume(sys.argv)
+    except resume_lib.ResumeError as err:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    _hydra_main()
 
 
 if __name__ == "__main__":

@@ -52,3 +52,28 @@ def stable_hash(obj: Any, length: int = 12) -> str:
     """A short hash of a JSON-able object, stable across runs and machines."""
     blob = json.dumps(obj, sort_keys=True, default=str).encode()
     return hashlib.blake2b(blob, digest_size=16).hexdigest()[:length]
+
+
+def discard_run_dir(run_dir: Path) -> None:
+    """Remove the run dir if it holds only Hydra's own files (``.hydra/``, the job's log).
+
+    Hydra creates it before ``main`` runs; after a user error it would be an empty
+    run among the real ones. A directory holding anything else is left alone.
+    """
+    import logging
+    import shutil
+
+    from hydra.core.hydra_config import HydraConfig
+
+    if not HydraConfig.initialized() or not run_dir.is_dir():
+        return
+    hydra_own = {".hydra", f"{HydraConfig.get().job.name}.log"}
+    if all(p.name in hydra_own for p in run_dir.iterdir()):
+        root = logging.getLogger()
+        for handler in list(root.handlers):  # the job's log file goes with its directory
+            if isinstance(handler, logging.FileHandler) and Path(
+                handler.baseFilename
+            ).is_relative_to(run_dir.resolve()):
+                root.removeHandler(handler)
+                handler.close()
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -22,14 +22,19 @@ SPECIAL_TOKENS = (PAD, EOS, THINK_OPEN, THINK_CLOSE)
 MIN_VOCAB = 256 + len(SPECIAL_TOKENS)  # every byte plus the special tokens
 
 
-def train_tokenizer(texts: Iterable[str], vocab_size: int) -> Tokenizer:
-    """Train a byte-level BPE of at most ``vocab_size`` tokens on ``texts``."""
+def check_vocab_size(vocab_size: int) -> None:
+    """Refuse a vocabulary that cannot hold every byte and the special tokens."""
     if vocab_size < MIN_VOCAB:
         raise ValueError(
             f"tokenizer vocab_size={vocab_size} is too small: it needs {MIN_VOCAB} "
             f"(256 bytes + {len(SPECIAL_TOKENS)} special tokens {', '.join(SPECIAL_TOKENS)}); "
             f"set data.vocab_size >= {MIN_VOCAB}"
         )
+
+
+def train_tokenizer(texts: Iterable[str], vocab_size: int) -> Tokenizer:
+    """Train a byte-level BPE of at most ``vocab_size`` tokens on ``texts``."""
+    check_vocab_size(vocab_size)
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [
