@@ -36,6 +36,7 @@ from tinythink.model import ModelConfig, ModelConfigError
 from tinythink.training import resume as resume_lib
 from tinythink.training.callbacks import AtomicCheckpointIO, TrainingInterrupted
 from tinythink.training.loggers import finish_wandb
+from tinythink.training.noise import silence_known_noise
 from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")
@@ -417,6 +418,7 @@ def main() -> None:
     The command line is rewritten before Hydra sees it (and before Hydra writes
     anything into the run dir); Lightning's DDP workers re-run this rewritten argv.
     """
+    silence_known_noise()
     try:
         sys.argv = resume_lib.plan_resume(sys.argv)
     except resume_lib.ResumeError as err:
