@@ -1,6 +1,6 @@
 """Score a checkpoint on the test and ood splits: ``python eval.py ckpt=PATH``."""
 
-from tinythink.eval import main
+from tinythink.cli import eval_main
 
 if __name__ == "__main__":
-    main()
+    eval_main()

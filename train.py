@@ -1,6 +1,6 @@
 """Train a tiny thinking model: ``python train.py model=tiny`` (see README.md)."""
 
-from tinythink.train import main
+from tinythink.cli import train_main
 
 if __name__ == "__main__":
-    main()
+    train_main()

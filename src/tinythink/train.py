@@ -29,6 +29,7 @@ from lightning.pytorch.loggers import CSVLogger, WandbLogger
 from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from tinythink.cli import CONFIG_DIR
 from tinythink.data.jsonl import DataFileError, require_handwritten
 from tinythink.data.tokenizer import check_vocab_size, save_tokenizer
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
@@ -40,8 +41,6 @@ from tinythink.training.noise import silence_known_noise
 from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")
-
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
 
 
 class ConfigError(ValueError):
