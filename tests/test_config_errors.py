@@ -7,6 +7,7 @@ for a run that never started. Driven as a user does, in a subprocess.
 from __future__ import annotations
 
 import pytest
+import torch
 
 from tests.conftest import run_script
 
@@ -20,8 +21,21 @@ from tests.conftest import run_script
         (["data.format=foo"], "error: unknown data format 'foo'; expected one of cot, direct"),
         (["data=jsonl"], "error: data=jsonl needs the file to train on: add data.path="),
         (["data.vocab_size=100"], "error: tokenizer vocab_size=100 is too small: it needs 260"),
+        pytest.param(
+            ["trainer=gpu"],
+            "error: trainer.accelerator=gpu, but",
+            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA"),
+        ),
     ],
-    ids=["max_steps-0", "max_steps-negative", "batch_size", "format", "jsonl-no-path", "vocab"],
+    ids=[
+        "max_steps-0",
+        "max_steps-negative",
+        "batch_size",
+        "format",
+        "jsonl-no-path",
+        "vocab",
+        "gpu",
+    ],
 )
 def test_a_bad_value_is_one_error_line_and_leaves_no_run_dir(tmp_path, overrides, message):
     logs, run = tmp_path / "logs", tmp_path / "logs" / "run"

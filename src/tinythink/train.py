@@ -73,6 +73,25 @@ def check_config(cfg: DictConfig) -> None:
             check_vocab_size(int(cfg.data.vocab_size))
         except ValueError as err:
             raise ConfigError(str(err)) from None
+    check_accelerator(str(cfg.trainer.get("accelerator", "auto")))
+
+
+def check_accelerator(accelerator: str) -> None:
+    """Refuse a device this machine does not have (Lightning would fail deep in Trainer)."""
+    if accelerator in ("gpu", "cuda") and not torch.cuda.is_available():
+        why = (
+            "this torch is a CPU build" if torch.version.cuda is None else "no CUDA GPU is visible"
+        )
+        raise ConfigError(
+            f"trainer.accelerator={accelerator}, but {why}; "
+            "use trainer=default (the best device found) or trainer=cpu"
+        )
+    mps = getattr(torch.backends, "mps", None)
+    if accelerator == "mps" and not (mps and mps.is_available()):
+        raise ConfigError(
+            "trainer.accelerator=mps, but this machine has no Apple GPU; "
+            "use trainer=default (the best device found) or trainer=cpu"
+        )
 
 
 def _build(node: DictConfig) -> Any:
