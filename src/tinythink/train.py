@@ -376,21 +376,15 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         result.update(status="finished", metrics=metrics)
         exit_code = 0
         return result
-    except DataFileError as err:
+    except (DataFileError, ConfigError) as err:  # a user mistake: one line, exit 2
         result.update(status="failed", error=f"{type(err).__name__}: {err}")
         if multirun:
             log.error("Job failed: %s", err)
             return result
         print(f"error: {err}", file=sys.stderr, flush=True)
-        exit_code = 2
-        sys.exit(2)
-    except ConfigError as err:
-        result.update(status="failed", error=f"{type(err).__name__}: {err}")
-        if multirun:
-            log.error("Job failed: %s", err)
-            return result
-        print(f"error: {err}", file=sys.stderr, flush=True)
-        exit_code, never_started = 2, True
+        # A bad data file keeps its results.json (a record of the failed run); a config
+        # error found while building means the run never started.
+        exit_code, never_started = 2, isinstance(err, ConfigError)
         sys.exit(2)
     except TrainingInterrupted as stop:
         result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
