@@ -53,3 +53,83 @@ def test_a_bad_value_is_one_error_line_and_leaves_no_run_dir(tmp_path, overrides
     assert "Traceback" not in result.stdout + result.stderr
     assert not run.exists()
     assert not logs.exists() or list(logs.iterdir()) == []  # no cache, no run dir
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "message"),
+    [
+        (
+            "train.py",
+            ["model=huge"],
+            "error: model=huge: there is no model config 'huge' (conf/model/); "
+            "choose one of micro, small, tiny",
+        ),
+        (
+            "train.py",
+            ["trainer.max_stepz=3"],
+            "error: trainer.max_stepz=3: there is no setting trainer.max_stepz; check its "
+            "spelling (python train.py --help lists every setting), or add a key the class "
+            "takes with +trainer.max_stepz=3",
+        ),
+        (
+            "train.py",
+            ["seed=1,2"],
+            "error: 'seed=1,2': a comma makes it a sweep; quote the value (key='a,b')",
+        ),
+        ("train.py", ["data.batch_size=(3"], "error: 'data.batch_size=(3': not a valid override"),
+        (
+            "train.py",
+            ["paths.log_dir={file}/logs"],
+            "error: paths.log_dir={file}/logs: cannot create it, {file} is a file, "
+            "not a directory; point paths.log_dir= (or hydra.run.dir=) at a writable directory",
+        ),
+        (
+            "train.py",
+            ["hydra.run.dir={file}/run"],
+            "error: hydra.run.dir={file}/run: cannot create it, {file} is a file",
+        ),
+        (
+            "eval.py",
+            ["ckpt=x.ckpt", "+data.path=p.jsonl"],
+            "error: +data.path=p.jsonl: eval.py has no setting data.path and a '+' key would "
+            "be ignored; python eval.py --help lists every setting; to score your own file: "
+            "file=p.jsonl",
+        ),
+        (
+            "eval.py",
+            ["ckpt=x.ckpt", "data.path=p.jsonl"],
+            "error: data.path=p.jsonl: there is no setting data.path; check its spelling "
+            "(python eval.py --help lists every setting); to score your own file: file=p.jsonl",
+        ),
+        (
+            "eval.py",
+            ["ckpt=x.ckpt", "hydra.run.dir={file}/run"],
+            "error: hydra.run.dir={file}/run: cannot create it, {file} is a file",
+        ),
+    ],
+    ids=[
+        "no-such-config",
+        "misspelt-key",
+        "comma",
+        "bad-syntax",
+        "log-dir-under-a-file",
+        "run-dir-under-a-file",
+        "eval-plus-key",
+        "eval-unknown-key",
+        "eval-run-dir-under-a-file",
+    ],
+)
+def test_a_command_line_hydra_cannot_run_is_one_error_line(tmp_path, script, args, message):
+    """Refused before Hydra creates anything, in one line instead of Hydra's several."""
+    file = tmp_path / "a-file"
+    file.write_text("")
+    logs = tmp_path / "logs"
+    args = [a.format(file=file) for a in args]
+    if not any(a.startswith("paths.log_dir=") for a in args):
+        args.append(f"paths.log_dir={logs}")
+    result = run_script(script, *args)
+    assert result.returncode == 2, result.stderr[-3000:]
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(message.format(file=file)), line
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing written

@@ -274,7 +274,18 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     hparams = OmegaConf.to_container(cfg, resolve=True)
     for logger in trainer.loggers:
         logger.log_hyperparams({**hparams, "num_params": num_params, "precision": precision})
-    log.info("Model: %s parameters (cap %s)", f"{num_params:,}", f"{cfg.model.max_params:,}")
+    c = module.config
+    log.info(
+        "Model: %s parameters (cap %s): %d layers, d_model %d, %d heads; "
+        "%.1f M training FLOPs per token at length %d",
+        f"{num_params:,}",
+        f"{cfg.model.max_params:,}",
+        c.n_layer,
+        c.d_model,
+        c.n_head,
+        module.net.flops_per_token(c.max_seq_len) / 1e6,
+        c.max_seq_len,
+    )
 
     # Lightning warns that a mid-epoch resume replays the epoch's data; our train
     # sampler skips what was trained on (ResumableTraining tells it where to start).
@@ -362,12 +373,13 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
     except ModelConfigError as err:
-        result.update(status="skipped", reason=str(err))
-        atomic_write_json(run_dir / "results.json", result)
-        if multirun:  # a sweep goes on with its other points
+        if multirun:  # a sweep records the point and goes on with the others
+            result.update(status="skipped", reason=str(err))
+            atomic_write_json(run_dir / "results.json", result)
             log.warning("Skipped: %s", err)
             return result
         print(f"error: {err}", file=sys.stderr, flush=True)
+        discard_run_dir(run_dir)
         sys.exit(2)
     exit_code = 1
     never_started = False  # a config error found while building: the run dir goes
@@ -382,9 +394,7 @@ def _run(cfg: DictConfig) -> dict[str, Any]:
             log.error("Job failed: %s", err)
             return result
         print(f"error: {err}", file=sys.stderr, flush=True)
-        # A bad data file keeps its results.json (a record of the failed run); a config
-        # error found while building means the run never started.
-        exit_code, never_started = 2, isinstance(err, ConfigError)
+        exit_code, never_started = 2, True  # found before the first step
         sys.exit(2)
     except TrainingInterrupted as stop:
         result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
