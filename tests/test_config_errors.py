@@ -133,3 +133,20 @@ def test_a_command_line_hydra_cannot_run_is_one_error_line(tmp_path, script, arg
     assert line.startswith(message.format(file=file)), line
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing written
+
+
+def test_a_log_dir_this_user_cannot_write_is_refused(tmp_path, monkeypatch):
+    """Read-only: simulated, since root (as in CI containers) may write anywhere."""
+    import os
+
+    from tinythink import cli
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: p != tmp_path and real_access(p, mode))
+    with pytest.raises(cli.UsageError) as err:
+        cli.preflight("train", ["train.py", f"paths.log_dir={tmp_path}/logs"])
+    assert str(err.value) == (
+        f"paths.log_dir={tmp_path}/logs: cannot create it, {tmp_path} is not writable; "
+        "point paths.log_dir= (or hydra.run.dir=) at a writable directory"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from hydra import compose, initialize_config_dir
 
 from tests.conftest import run_script
@@ -219,3 +220,20 @@ def test_cli_without_ckpt_says_how_to_pass_one(tmp_path):
     assert line == (
         "error: ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
     )
+
+
+@pytest.mark.parametrize(
+    ("device", "message"),
+    [
+        ("gpu", "error: device=gpu is not a device; use cpu, cuda, cuda:N or mps"),
+        pytest.param(
+            "cuda",
+            "error: device=cuda: CUDA is not available here (torch ",
+            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA"),
+        ),
+    ],
+)
+def test_cli_a_device_this_machine_lacks_is_refused(tmp_path, device, message):
+    result = run_script("eval.py", "ckpt=x.ckpt", f"device={device}", f"paths.log_dir={tmp_path}")
+    line = _assert_one_error_line(result, tmp_path)
+    assert line.startswith(message), line

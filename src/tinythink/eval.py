@@ -24,6 +24,7 @@ from tinythink.cli import CONFIG_DIR
 from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.jsonl import read_jsonl
 from tinythink.data.problem import Problem
+from tinythink.devices import device_problem
 from tinythink.evaluation.checkpoint import CheckpointError, Loaded, load_checkpoint
 from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
 from tinythink.training.loggers import finish_wandb, make_wandb_logger
@@ -90,11 +91,16 @@ def print_table(split: str, results: dict[str, list[Attempt]]) -> dict[str, dict
 
 
 def check_settings(cfg: DictConfig) -> None:
-    """Refuse a missing ``ckpt`` or a ``limit`` that is not a positive integer, before any work."""
+    """Refuse a missing ``ckpt``, a device this machine lacks or a ``limit`` that is not
+    a positive integer, before any work."""
     if OmegaConf.is_missing(cfg, "ckpt") or cfg.ckpt in (None, ""):
         raise ValueError(
             "ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
         )
+    problem = device_problem(str(cfg.device))
+    if problem:
+        sep, fix = (" ", "") if problem.startswith("is not") else (": ", "; use device=cpu")
+        raise ValueError(f"device={cfg.device}{sep}{problem}{fix}")
     limit = cfg.get("limit")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
         raise ValueError(

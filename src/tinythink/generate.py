@@ -300,28 +300,15 @@ class Stream:
 def pick_device(name: str) -> torch.device:
     import torch
 
-    try:
-        device = torch.device(name)
-    except (RuntimeError, ValueError):
-        device = None
-    if device is None or device.type not in ("cpu", "cuda", "mps"):
-        raise UsageError(f"--device {name!r} is not a device; use cpu, cuda, cuda:N or mps")
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            build = "a CPU-only build" if torch.version.cuda is None else "no GPU visible"
-            raise UsageError(
-                f"--device {name}: CUDA is not available here (torch {torch.__version__}, "
-                f"{build}); use --device cpu"
-            )
-        count = torch.cuda.device_count()
-        if device.index is not None and device.index >= count:
-            raise UsageError(
-                f"--device {name}: this machine has {count} CUDA device(s), "
-                f"cuda:0 to cuda:{count - 1}; pick one of those or --device cuda"
-            )
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise UsageError(f"--device {name}: MPS is not available here; use --device cpu")
-    return device
+    from tinythink.devices import device_problem
+
+    problem = device_problem(name)
+    if problem is None:
+        return torch.device(name)
+    if problem.startswith("is not a device"):
+        raise UsageError(f"--device {name!r} {problem}")
+    fix = " or --device cuda" if problem.startswith("this machine has") else "; use --device cpu"
+    raise UsageError(f"--device {name}: {problem}{fix}")
 
 
 class Asker:

@@ -37,7 +37,7 @@ from tinythink.model import ModelConfig, ModelConfigError
 from tinythink.training import resume as resume_lib
 from tinythink.training.callbacks import AtomicCheckpointIO, TrainingInterrupted
 from tinythink.training.loggers import finish_wandb
-from tinythink.training.noise import silence_known_noise
+from tinythink.training.noise import silence_known_noise, silence_resume_noise
 from tinythink.utils import atomic_write, atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")
@@ -255,6 +255,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
             wandb_cfg.id = wandb_cfg.get("id") or wandb_run_id(run_dir)
             wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
     loggers = _instantiate_all(cfg.logger)
+    if ckpt_path:
+        silence_resume_noise()
     if ckpt_path and rank_zero_only.rank == 0:  # under DDP only rank 0 writes logs
         keep_csv_history(loggers, resume_step)
     callbacks = _instantiate_all(cfg.callbacks)

@@ -161,8 +161,10 @@ class LengthGroupedSampler(Sampler[int]):
         if self._resume is not None:
             epoch, skip = self._resume
             self._resume = None
-            if epoch != self.epoch:  # the loop's epoch disagrees with the step: trust the step
-                log.warning(
+            # Lightning's epoch counter can disagree with the step (a run resumed after it
+            # ended at an epoch boundary): the step decides, and that is no user's concern.
+            if epoch != self.epoch:
+                log.info(
                     "Resuming the data stream in epoch %d (from the step), not %d",
                     epoch,
                     self.epoch,

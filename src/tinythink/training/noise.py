@@ -21,6 +21,14 @@ _WARNINGS = (
 )
 
 
+# On resume=true these are false: the CSV history up to the checkpoint is kept
+# (train.keep_csv_history) and the checkpoint directory is the run's own.
+_RESUME_WARNINGS = (
+    r"Experiment logs directory .* exists and is not empty\. Previous log files",
+    r"Checkpoint directory .* exists and is not empty",
+)
+
+
 class _DropLines(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(_LOG_LINES)
@@ -35,4 +43,10 @@ def silence_known_noise() -> None:
     if _DROP not in logger.filters:
         logger.addFilter(_DROP)
     for pattern in _WARNINGS:
+        warnings.filterwarnings("ignore", message=pattern)
+
+
+def silence_resume_noise() -> None:
+    """Drop Lightning's warnings about a non-empty run dir; only for a run that resumes."""
+    for pattern in _RESUME_WARNINGS:
         warnings.filterwarnings("ignore", message=pattern)
