@@ -93,8 +93,9 @@ def tiny_fit(tmp_path_factory: pytest.TempPathFactory):
 
     from hydra import compose, initialize_config_dir
 
+    from tinythink.cli import CONFIG_DIR
     from tinythink.data import jsonl
-    from tinythink.train import CONFIG_DIR, train
+    from tinythink.train import train
 
     tmp = tmp_path_factory.mktemp("tiny_fit")
     with (

@@ -10,10 +10,10 @@ import torch
 from hydra import compose, initialize_config_dir
 
 from tests.conftest import run_script
+from tinythink.cli import CONFIG_DIR
 from tinythink.data import jsonl
 from tinythink.data.jsonl import DataFileError
 from tinythink.eval import check_settings, evaluate
-from tinythink.train import CONFIG_DIR
 
 OURS = [
     {"question": "Tom has 3 pens. He buys 4 more. How many pens does Tom have now?", "answer": 7},

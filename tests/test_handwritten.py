@@ -13,12 +13,13 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from tests.conftest import ROOT, recording_opens
+from tinythink.cli import CONFIG_DIR
 from tinythink.data import jsonl
 from tinythink.data.datamodule import ThinkingDataModule, generator_config
 from tinythink.data.jsonl import DataFileError, read_handwritten
 from tinythink.data.problem import Problem
 from tinythink.data.tokenizer import load_tokenizer
-from tinythink.train import CONFIG_DIR, report, train
+from tinythink.train import report, train
 
 ROWS = [
     {"question": "Ana has 3 red beads. She finds 4 more. How many beads now?", "answer": 7,

@@ -136,7 +136,8 @@ def test_nonfinite_loss_stops_with_last_good_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(module_lib.ThinkingLM, "_loss", loss_turning_nan)
     from hydra import compose, initialize_config_dir
 
-    from tinythink.train import CONFIG_DIR, train
+    from tinythink.cli import CONFIG_DIR
+    from tinythink.train import train
 
     with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
         cfg = compose(
@@ -168,13 +169,13 @@ def test_nonfinite_loss_stops_with_last_good_weights(tmp_path, monkeypatch):
     ],
 )
 def test_auto_precision(monkeypatch, requested, cuda, fast_cpu_bf16, expected):
-    import tinythink.train as train
+    import tinythink.devices as devices
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
-    monkeypatch.setattr(train, "cpu_has_fast_bf16", lambda: fast_cpu_bf16)
+    monkeypatch.setattr(devices, "cpu_has_fast_bf16", lambda: fast_cpu_bf16)
     before = torch.get_float32_matmul_precision()
     try:
-        assert train.choose_precision(requested, "auto") == expected
+        assert devices.choose_precision(requested, "auto") == expected
         tf32 = requested == "auto" and cuda
         assert torch.get_float32_matmul_precision() == ("high" if tf32 else before)
     finally:

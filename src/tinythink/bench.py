@@ -54,12 +54,13 @@ from rich.table import Table
 from tokenizers import Tokenizer
 from torch.utils.data import DataLoader, Dataset
 
+from tinythink.cli import CONFIG_DIR
 from tinythink.data.datamodule import IGNORE_INDEX, ThinkingDataModule
 from tinythink.data.tokenizer import encode
+from tinythink.devices import choose_precision, cpu_has_fast_bf16
 from tinythink.evaluation.checkpoint import load_checkpoint
 from tinythink.evaluation.evaluate import solve
 from tinythink.model import ModelConfig, TinyThinkLM
-from tinythink.train import CONFIG_DIR, choose_precision, cpu_has_fast_bf16
 from tinythink.training.module import ThinkingLM, make_optimizer
 from tinythink.utils import atomic_write_json, atomic_write_text
 

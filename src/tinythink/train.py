@@ -32,6 +32,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from tinythink.cli import CONFIG_DIR
 from tinythink.data.jsonl import DataFileError, require_handwritten
 from tinythink.data.tokenizer import check_vocab_size, save_tokenizer
+from tinythink.devices import choose_precision
 from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
 from tinythink.model import ModelConfig, ModelConfigError
 from tinythink.training import resume as resume_lib
@@ -106,32 +107,6 @@ def _build(node: DictConfig) -> Any:
         if isinstance(err.__cause__, ValueError):
             raise ConfigError(str(err.__cause__)) from err.__cause__
         raise
-
-
-def cpu_has_fast_bf16() -> bool:
-    """AMX or AVX-512 BF16: bf16 matmuls then run ~2x faster than fp32 on the CPU."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return any(f in flags for f in ("amx_bf16", "avx512_bf16"))
-
-
-def choose_precision(requested: str, accelerator: str) -> str:
-    """Resolve ``trainer.precision=auto`` to the fastest precision this machine runs well.
-
-    CPU: bf16 autocast where the hardware has AMX or AVX-512 BF16, else fp32.
-    CUDA: fp32 with TF32 matmuls (set here, process-wide).
-    """
-    if requested != "auto":
-        return requested
-    if accelerator in ("gpu", "cuda", "auto") and torch.cuda.is_available():
-        # A model under the 2M cap leaves a GPU waiting on kernel launches, and
-        # autocast's casts only add launches: on an H200 bf16-mixed trained at 0.88x
-        # the tokens/s of fp32 (docs/performance.md). fp32 it is, with TF32 matmuls.
-        torch.set_float32_matmul_precision("high")
-        return "32-true"
-    return "bf16-mixed" if cpu_has_fast_bf16() else "32-true"
 
 
 def run_name(model: DictConfig) -> str:

@@ -124,7 +124,7 @@ def _compose(overrides: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    from tinythink.train import CONFIG_DIR
+    from tinythink.cli import CONFIG_DIR
 
     with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
         cfg = compose("train", overrides=overrides, return_hydra_config=True)
