@@ -126,3 +126,15 @@ def tiny_fit(tmp_path_factory: pytest.TempPathFactory):
         metrics=metrics,
         touched=list(touched),
     )
+
+
+def build_module(model: dict, **settings):
+    """The training module as train.py builds it: conf/module/default.yaml's settings
+    (their one home), with ``model`` and any of ``settings`` in place of the yaml's."""
+    from omegaconf import OmegaConf
+
+    from tinythink.training.module import TrainingModule
+
+    conf = OmegaConf.load(ROOT / "conf" / "module" / "default.yaml")
+    yaml = {k: v for k, v in OmegaConf.to_container(conf).items() if k not in ("_target_", "model")}
+    return TrainingModule(model=model, **{**yaml, **settings})

@@ -19,7 +19,8 @@ from tinythink.data.datamodule import ThinkingDataModule, generator_config
 from tinythink.data.jsonl import DataFileError, read_handwritten
 from tinythink.data.problem import Problem
 from tinythink.data.tokenizer import load_tokenizer
-from tinythink.train import report, train
+from tinythink.train import train
+from tinythink.training.job import report
 
 ROWS = [
     {"question": "Ana has 3 red beads. She finds 4 more. How many beads now?", "answer": 7,

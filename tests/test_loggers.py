@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tinythink.training import loggers
-from tinythink.training.loggers import (
+from tinythink.training import wandb_setup as loggers
+from tinythink.training.wandb_setup import (
     finish_wandb,
     isolate_wandb_home,
     make_wandb_logger,

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import ROOT, run_script
+from tests.conftest import ROOT, build_module, run_script
+from tinythink.checkpoints import AtomicCheckpointIO
 from tinythink.data.datamodule import LengthGroupedSampler
-from tinythink.training.callbacks import AtomicCheckpointIO
 
 # 256 rows / 16 per batch = 16 batches an epoch: 40 steps cross two epoch boundaries.
 RUN = [
@@ -313,7 +313,7 @@ class _RunsCode:
 
 
 def test_a_pickle_that_would_run_code_is_refused(tmp_path):
-    from tinythink.evaluation.checkpoint import CheckpointError, read_checkpoint
+    from tinythink.checkpoints import CheckpointError, read_checkpoint
 
     path = tmp_path / "evil.ckpt"
     torch.save({"state_dict": {}, "payload": _RunsCode()}, path)
@@ -380,7 +380,7 @@ def _score_on_rank(rank: int, world: int, port: int, out: dict) -> None:
         return [Attempt(p, "", p.answer if p.answer % 3 == 0 else -1) for p in mine]
 
     module_lib.solve = solve
-    lm = module_lib.ThinkingLM({"vocab_size": 64, "d_model": 16, "n_layer": 1, "n_head": 2})
+    lm = build_module({"vocab_size": 64, "d_model": 16, "n_layer": 1, "n_head": 2})
     dm = SimpleNamespace(eval_problems=lambda split: problems, tokenizer=None)
     lm._trainer = SimpleNamespace(datamodule=dm, world_size=world, global_rank=rank)
     metric = AnswerAccuracy()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import run_script
+from tests.conftest import build_module, run_script
 from tinythink.data.jsonl import read_handwritten
 
 
@@ -126,14 +126,14 @@ def test_nonfinite_loss_stops_with_last_good_weights(tmp_path, monkeypatch):
     from tinythink.training import module as module_lib
 
     calls = {"n": 0}
-    real_loss = module_lib.ThinkingLM._loss
+    real_loss = module_lib.TrainingModule._loss
 
     def loss_turning_nan(self, batch):
         loss, n = real_loss(self, batch)
         calls["n"] += 1
         return (loss * float("nan"), n) if calls["n"] >= 3 else (loss, n)
 
-    monkeypatch.setattr(module_lib.ThinkingLM, "_loss", loss_turning_nan)
+    monkeypatch.setattr(module_lib.TrainingModule, "_loss", loss_turning_nan)
     from hydra import compose, initialize_config_dir
 
     from tinythink.cli import CONFIG_DIR
@@ -184,12 +184,10 @@ def test_auto_precision(monkeypatch, requested, cuda, fast_cpu_bf16, expected):
 
 @pytest.mark.slow
 def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
-    from tinythink.training.module import ThinkingLM
-
     shape = {"vocab_size": 64, "d_model": 32, "n_layer": 2, "n_head": 2, "max_seq_len": 64}
     torch.manual_seed(0)
-    eager = ThinkingLM(shape)
-    compiled = ThinkingLM(shape, compile=True)
+    eager = build_module(shape)
+    compiled = build_module(shape, compile=True)
     compiled.load_state_dict(eager.state_dict())
     assert list(compiled.state_dict()) == list(eager.state_dict())  # no `_orig_mod.` keys
     assert compiled.hparams.compile is True and eager.hparams.compile is False
@@ -208,20 +206,23 @@ def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
 
 
 def test_compile_must_be_a_bool():
-    from tinythink.training.module import ThinkingLM
-
     with pytest.raises(ValueError, match=r"module\.compile must be true or false, got 'ture'"):
-        ThinkingLM({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2}, compile="ture")
+        build_module({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2}, compile="ture")
 
 
-def test_train_yaml_module_defaults_match_the_module():
-    """The bench builds ThinkingLM from its own defaults: they must be what train.py uses."""
+def test_every_module_setting_has_one_home_in_the_yaml():
+    """conf/module/default.yaml holds the settings; the class repeats none as a default."""
+    import inspect
+
     from omegaconf import OmegaConf
 
-    from tinythink.training.module import DEFAULT_EVAL, DEFAULT_OPTIM
+    from tinythink.training.module import TrainingModule
 
-    conf = OmegaConf.load(Path(__file__).resolve().parents[1] / "conf" / "train.yaml")
-    module = OmegaConf.to_container(conf.module)
-    assert {**module["optim"], "betas": tuple(module["optim"]["betas"])} == DEFAULT_OPTIM
-    assert module["eval"] == DEFAULT_EVAL
-    assert module["compile"] is False
+    conf = OmegaConf.load(Path(__file__).resolve().parents[1] / "conf" / "module" / "default.yaml")
+    params = inspect.signature(TrainingModule.__init__).parameters
+    assert set(conf) - {"_target_"} == set(params) - {"self"}  # each yaml key is an argument
+    assert [n for n, p in params.items() if p.default is not inspect.Parameter.empty] == []
+    module = build_module({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2})
+    assert module.hparams.optim == OmegaConf.to_container(conf.optim)  # the yaml's, unchanged
+    assert module.hparams.eval == {"max_new_tokens": 384, "batch_size": 128, "n_samples_logged": 16}
+    assert module.hparams.compile is False

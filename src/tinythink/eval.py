@@ -20,14 +20,14 @@ from omegaconf import DictConfig, OmegaConf
 from rich.console import Console
 from rich.table import Table
 
+from tinythink.checkpoints import CheckpointError, Loaded, load_checkpoint
 from tinythink.cli import CONFIG_DIR
 from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.jsonl import read_jsonl
 from tinythink.data.problem import Problem
 from tinythink.devices import device_problem
-from tinythink.evaluation.checkpoint import CheckpointError, Loaded, load_checkpoint
 from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
-from tinythink.training.loggers import finish_wandb, make_wandb_logger
+from tinythink.training.wandb_setup import finish_wandb, make_wandb_logger
 from tinythink.utils import atomic_write_json, atomic_write_text, discard_run_dir
 
 log = logging.getLogger("tinythink")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import torch
     from tokenizers import Tokenizer
 
-    from tinythink.evaluation.checkpoint import Loaded
+    from tinythink.checkpoints import Loaded
 
 EXAMPLE = "If you have 3 apples and give away 1, how many are left?"
 EMPTY = f'the question is empty; type a word problem, e.g. "{EXAMPLE}"'
@@ -332,7 +332,7 @@ class Asker:
     @classmethod
     def load(cls, args: argparse.Namespace) -> Asker:
         device = pick_device(args.device)
-        from tinythink.evaluation.checkpoint import CheckpointError, load_checkpoint
+        from tinythink.checkpoints import CheckpointError, load_checkpoint
         from tinythink.model import ModelConfigError
 
         path = Path(args.ckpt)

@@ -1,193 +1,84 @@
-"""Weights & Biases logging that never blocks a training run.
+"""The run's loggers, built from ``conf/logger``: a W&B run named after the shape that a
+resume continues, and a CSV history that a resume keeps.
 
-W&B has three useful modes: ``online`` (stream to the server), ``offline``
-(write the run to ``<save_dir>/wandb/offline-run-*`` and upload it later with
-``wandb sync``) and ``disabled`` (a no-op run, for unit tests). Left to itself,
-``wandb.init`` in online mode prompts for a key and waits on a terminal, or
-sits ~90 s before raising ``CommError`` when the network is down. So we decide
-the mode *before* ``wandb.init`` (credentials present? API host answering a
-TCP connect?), bound the init timeout, and fall back to offline if an online
-start still fails. The run is started eagerly so that failure happens here,
-not somewhere inside ``Trainer.fit``.
-
-Two Lightning quirks are handled as well: ``WandbLogger(offline=True)`` leaks
-``WANDB_MODE`` into ``os.environ`` (we pass ``mode=`` instead), and Lightning
-never calls ``wandb.finish()`` (call :func:`finish_wandb` when a job ends, or
-the next job of a Hydra multirun logs into the previous run).
+W&B's mode (online, offline, never blocking) is decided in
+:mod:`tinythink.training.wandb_setup`.
 """
 
 from __future__ import annotations
 
-import logging
-import netrc
-import os
-import socket
-import sys
+import csv
+import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
-from lightning.pytorch.loggers import WandbLogger
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from hydra.utils import instantiate
+from lightning.pytorch.loggers import CSVLogger, Logger
 from lightning.pytorch.utilities import rank_zero_only
+from omegaconf import DictConfig, open_dict
 
-log = logging.getLogger(__name__)
-
-MODES = ("auto", "online", "offline", "disabled")
-DEFAULT_BASE_URL = "https://api.wandb.ai"
+from tinythink.utils import atomic_write, atomic_write_text
 
 
-def isolate_wandb_home(root: str | Path) -> None:
-    """Point W&B's cache/data/config dirs (and WANDB_DIR if unset) under ``root``."""
-    root = Path(root).resolve()
-    for var, sub in (
-        ("WANDB_CACHE_DIR", "cache"),
-        ("WANDB_DATA_DIR", "data"),
-        ("WANDB_CONFIG_DIR", "config"),
-    ):
-        os.environ[var] = str(root / sub)
-    os.environ.setdefault("WANDB_DIR", str(root))
+def build_loggers(cfg: DictConfig, resume_step: int | None) -> list[Logger]:
+    """Every logger in ``cfg.logger``; ``resume_step`` given when the run continues."""
+    run_dir = Path(cfg.paths.run_dir)
+    if cfg.logger and "wandb" in cfg.logger:
+        wandb_cfg = cfg.logger.wandb
+        wandb_cfg.name = wandb_cfg.name or run_name(cfg.model)
+        if wandb_cfg.group is None and HydraConfig.get().mode == RunMode.MULTIRUN:
+            wandb_cfg.group = Path(HydraConfig.get().sweep.dir).name
+        with open_dict(wandb_cfg):
+            wandb_cfg.id = wandb_cfg.get("id") or wandb_run_id(run_dir)
+            wandb_cfg.resume = "allow"  # the same id continues the run, online or offline
+    loggers = [instantiate(c) for c in (cfg.logger or {}).values() if c and "_target_" in c]
+    if resume_step is not None and rank_zero_only.rank == 0:  # under DDP rank 0 writes logs
+        keep_csv_history(loggers, resume_step)
+    return loggers
 
 
-def _api_host(base_url: str | None) -> tuple[str, int, str]:
-    """(hostname, port, netloc) of the W&B API server."""
-    url = urlsplit(base_url or os.environ.get("WANDB_BASE_URL") or DEFAULT_BASE_URL)
-    port = url.port or (80 if url.scheme == "http" else 443)
-    return url.hostname or "", port, url.netloc
+def run_name(model: DictConfig) -> str:
+    """A W&B run name that shows the shape, e.g. ``L4-d192-h6``."""
+    return f"L{model.n_layer}-d{model.d_model}-h{model.n_head}"
 
 
-def _has_credentials(hostname: str, netloc: str) -> bool:
-    """True if an API key is in WANDB_API_KEY or in a netrc entry for the host."""
-    if os.environ.get("WANDB_API_KEY"):
-        return True
-    candidates = [os.environ.get("NETRC"), "~/.netrc", "~/_netrc"]
-    for path in (Path(p).expanduser() for p in candidates if p):
-        try:
-            rc = netrc.netrc(path)
-        except (OSError, netrc.NetrcParseError):
+def wandb_run_id(run_dir: Path) -> str:
+    """The W&B run id of this run dir, created on first use: a resumed run logs into the same run."""
+    path = run_dir / "wandb_run_id"
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    run_id = secrets.token_hex(4)  # not `random`: the seeded RNG streams stay untouched
+    if rank_zero_only.rank == 0:
+        atomic_write_text(path, run_id + "\n")
+    return run_id
+
+
+def keep_csv_history(loggers: list[Any], before_step: int) -> None:
+    """Keep the rows of metrics.csv logged before the resumed step.
+
+    Lightning's CSV logger deletes an existing metrics.csv when it starts; rows at or
+    after ``before_step`` were logged by the killed run past its checkpoint and are
+    logged again now, so they are dropped.
+    """
+    for logger in loggers:
+        if not isinstance(logger, CSVLogger):
             continue
-        for machine in {netloc, hostname}:
-            entry = rc.authenticators(machine)
-            if entry and entry[2]:
-                return True
-    return False
+        path = Path(logger.log_dir) / "metrics.csv"
+        if not path.is_file():
+            continue
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            header = list(reader.fieldnames or [])
+            rows = [r for r in reader if r.get("step") and int(r["step"]) < before_step]
+        writer = logger.experiment  # starting the writer deletes the old file
+        writer.metrics_keys = header  # later rows append under this header (or rewrite it)
 
+        def write(tmp: Path, header=header, rows=rows) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                out = csv.DictWriter(f, fieldnames=header)
+                out.writeheader()
+                out.writerows(rows)
 
-def _reachable(hostname: str, port: int, timeout_s: float) -> bool:
-    try:
-        with socket.create_connection((hostname, port), timeout=timeout_s):
-            return True
-    except OSError:
-        return False
-
-
-def resolve_wandb_mode(
-    requested: str, base_url: str | None = None, timeout_s: float = 3.0
-) -> tuple[str, str]:
-    """Decide the W&B mode to use; returns ``(mode, reason)``.
-
-    ``auto`` and ``online`` become ``offline`` when there are no credentials or
-    the API host does not accept a TCP connection within ``timeout_s``. An
-    explicit ``WANDB_MODE=offline|disabled`` in the environment wins.
-    """
-    if requested not in MODES:
-        raise ValueError(f"invalid W&B mode {requested!r}; expected one of {', '.join(MODES)}")
-    if requested == "disabled":
-        return "disabled", "W&B disabled by request"
-
-    env_mode = os.environ.get("WANDB_MODE", "").strip().lower()
-    if env_mode in ("offline", "dryrun", "disabled"):
-        mode = "disabled" if env_mode == "disabled" else "offline"
-        return mode, f"WANDB_MODE={env_mode} is set in the environment"
-    if requested == "offline":
-        return "offline", "offline by request"
-
-    hostname, port, netloc = _api_host(base_url)
-    if not _has_credentials(hostname, netloc):
-        return "offline", f"no W&B credentials (WANDB_API_KEY or netrc entry for {hostname})"
-    if not _reachable(hostname, port, timeout_s):
-        return "offline", f"cannot reach {hostname} (port {port}, {timeout_s:g} s timeout)"
-    return "online", f"credentials found and {hostname} is reachable"
-
-
-def _new_logger(mode: str, save_dir: str, init_timeout: float, **kwargs) -> WandbLogger:
-    import wandb
-
-    Path(save_dir).mkdir(parents=True, exist_ok=True)
-    settings = wandb.Settings(init_timeout=init_timeout, quiet=True, show_info=False)
-    # Lightning's WandbLogger passes `save_dir or dir` to wandb.init, and
-    # save_dir defaults to ".", so `dir=` alone would be ignored.
-    logger = WandbLogger(save_dir=save_dir, mode=mode, settings=settings, **kwargs)
-    # Lightning always passes anonymous=None, which wandb 0.31 warns about.
-    getattr(logger, "_wandb_init", {}).pop("anonymous", None)
-    return logger
-
-
-@rank_zero_only
-def _announce_offline(run, requested: str, reason: str) -> None:
-    run_dir = Path(run.settings.sync_dir).resolve()
-    level = logging.INFO if requested == "offline" else logging.WARNING
-    log.log(level, "W&B run is offline (%s). Upload it later with: wandb sync %s", reason, run_dir)
-
-
-def make_wandb_logger(
-    project: str = "tinythink",
-    mode: str = "auto",
-    save_dir: str = "logs",
-    name: str | None = None,
-    group: str | None = None,
-    tags: list[str] | None = None,
-    job_type: str | None = None,
-    init_timeout: float = 30.0,
-    log_model: bool = False,
-    config: dict | None = None,
-    id: str | None = None,
-    resume: str | None = None,
-) -> WandbLogger:
-    """Create a Lightning ``WandbLogger`` whose run is already started.
-
-    The run lands in ``<save_dir>/wandb/``. An online start that fails for any
-    reason falls back to offline with a warning instead of killing the job.
-    """
-    requested = mode
-    mode, reason = resolve_wandb_mode(requested)
-    log.info("W&B mode: %s (%s)", mode, reason)
-    if log_model and mode != "online":
-        log.warning("log_model ignored: W&B is %s, checkpoints would pile up locally", mode)
-        log_model = False
-    kwargs = {
-        "project": project,
-        "name": name,
-        "group": group,
-        "tags": tags,
-        "job_type": job_type,
-        "config": config,
-        "id": id,
-        "log_model": log_model,
-    }
-    if resume is not None:
-        kwargs["resume"] = resume
-
-    logger = _new_logger(mode, save_dir, init_timeout, **kwargs)
-    try:
-        run = logger.experiment
-    except Exception as err:
-        if mode != "online":
-            raise
-        log.warning(
-            "W&B online start failed (%s: %s); falling back to offline", type(err).__name__, err
-        )
-        finish_wandb(exit_code=1)
-        mode, reason = "offline", f"online start failed: {type(err).__name__}"
-        kwargs["log_model"] = False
-        logger = _new_logger(mode, save_dir, init_timeout, **kwargs)
-        run = logger.experiment
-
-    if mode == "offline":
-        _announce_offline(run, requested, reason)
-    return logger
-
-
-def finish_wandb(exit_code: int = 0) -> None:
-    """Finish the active W&B run, if any (Lightning never does)."""
-    wandb = sys.modules.get("wandb")  # never imported -> nothing to finish
-    if wandb is not None and wandb.run is not None:
-        wandb.finish(exit_code=exit_code)
+        atomic_write(path, write)

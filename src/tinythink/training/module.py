@@ -15,19 +15,6 @@ from tinythink.evaluation.evaluate import Attempt, solve, summarize
 from tinythink.evaluation.metrics import AnswerAccuracy
 from tinythink.model import ModelConfig, TinyThinkLM
 
-DEFAULT_OPTIM = {
-    "lr": 2e-3,
-    "min_lr_ratio": 0.1,  # cosine decays to lr * min_lr_ratio
-    "weight_decay": 0.1,
-    "betas": (0.9, 0.95),
-    "warmup_steps": 100,
-}
-DEFAULT_EVAL = {
-    "max_new_tokens": 384,  # room for 6-step OOD reasoning
-    "batch_size": 128,
-    "n_samples_logged": 16,  # rows of the W&B samples table
-}
-
 
 def make_optimizer(
     net: torch.nn.Module, optim: dict[str, Any], total_steps: int
@@ -51,9 +38,10 @@ def make_optimizer(
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
 
 
-class ThinkingLM(LightningModule):
+class TrainingModule(LightningModule):
     """Trains :class:`TinyThinkLM` and scores held-out answers at every validation.
 
+    Built from ``conf/module/default.yaml``, the one home of its settings.
     Hyper-parameters are plain dicts (``model``, ``optim``, ``eval``), so the
     checkpoint loads with ``torch.load(weights_only=True)``.
     """
@@ -61,9 +49,9 @@ class ThinkingLM(LightningModule):
     def __init__(
         self,
         model: dict[str, Any],
-        optim: dict[str, Any] | None = None,
-        eval: dict[str, Any] | None = None,
-        compile: bool = False,
+        optim: dict[str, Any],
+        eval: dict[str, Any],
+        compile: bool,
     ) -> None:
         super().__init__()
         if not isinstance(compile, bool):  # a typo like `module.compile=ture` arrives as a str
@@ -73,8 +61,8 @@ class ThinkingLM(LightningModule):
         self.save_hyperparameters(
             {
                 "model": self.config.to_dict(),
-                "optim": {**DEFAULT_OPTIM, **(optim or {})},
-                "eval": {**DEFAULT_EVAL, **(eval or {})},
+                "optim": dict(optim),
+                "eval": dict(eval),
                 "compile": compile,
             }
         )
@@ -85,6 +73,16 @@ class ThinkingLM(LightningModule):
         self.nonfinite_loss: tuple[int, float] | None = None  # (step, value) that stopped the run
         self._tokens_seen = 0
         self._step_started = 0.0
+
+    def describe(self) -> str:
+        """The model's size and shape in one line, for the run's log."""
+        c = self.config
+        flops = self.net.flops_per_token(c.max_seq_len) / 1e6
+        return (
+            f"{c.num_params:,} parameters (cap {c.max_params:,}): {c.n_layer} layers, "
+            f"d_model {c.d_model}, {c.n_head} heads; "
+            f"{flops:.1f} M training FLOPs per token at length {c.max_seq_len}"
+        )
 
     # --- training ---------------------------------------------------------------------------
 
