@@ -9,7 +9,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from tinythink.bench.batches import packed_batches
 from tinythink.bench.stats import abba, spread, step_time
-from tinythink.bench.training import LOOPS, run_loop
+from tinythink.bench.training import LOOPS, make_run, run_loop
 from tinythink.data.datamodule import ThinkingDataModule
 
 
@@ -30,10 +30,11 @@ def time_overhead(
     runs: dict[str, list[dict[str, Any]]] = {loop: [] for loop in LOOPS}
     threads = torch.get_num_threads()
     torch.set_num_threads(o.num_threads or threads)
+    run = make_run(batches, model, "32-true", o, seed, device)
     try:
         for r in range(o.repeats):
             for loop in abba(LOOPS, r):
-                runs[loop].append(run_loop(loop, batches, model, optim, "32-true", o, seed, device))
+                runs[loop].append(run_loop(loop, run, optim))
     finally:
         torch.set_num_threads(threads)
     step_ms = {loop: spread([1e3 * step_time(r) for r in rs]) for loop, rs in runs.items()}

@@ -20,7 +20,7 @@ from omegaconf import DictConfig
 from tinythink.bench.batches import fixed_loader
 from tinythink.bench.kernels import matmul_peak
 from tinythink.bench.machine import synchronizer
-from tinythink.bench.plain_loop import run_plain
+from tinythink.bench.plain_loop import LoopRun, run_plain
 from tinythink.bench.stats import abba, cycles, loop_summary, paired_ratio
 from tinythink.training.module import ThinkingLM
 
@@ -41,29 +41,19 @@ class _StepClock(Callback):
         self.times.append((time.perf_counter(), time.process_time()))
 
 
-def run_lightning(
-    batches: list[dict[str, torch.Tensor]],
-    model: dict[str, Any],
-    precision: str,
-    warmup: int,
-    steps: int,
-    clip: float,
-    seed: int,
-    device: torch.device,
-    compile: bool = False,
-) -> dict[str, Any]:
+def run_lightning(run: LoopRun) -> dict[str, Any]:
     """Train ThinkingLM with a Trainer; time ``steps`` full cycles after ``warmup`` steps."""
-    torch.manual_seed(seed)
-    module = ThinkingLM(model=model, compile=compile)  # as `module.compile=true` trains
-    clock = _StepClock(synchronizer(device))
+    torch.manual_seed(run.seed)
+    module = ThinkingLM(model=run.model, compile=run.compile)  # as `module.compile=true` trains
+    clock = _StepClock(synchronizer(run.device))
     trainer = L.Trainer(
-        accelerator="gpu" if device.type == "cuda" else "cpu",
+        accelerator="gpu" if run.device.type == "cuda" else "cpu",
         devices=1,
-        precision=precision,
+        precision=run.precision,
         # One step more than timed: its start closes the last timed cycle.
-        max_steps=warmup + steps + 1,
+        max_steps=run.warmup + run.steps + 1,
         max_epochs=-1,
-        gradient_clip_val=clip,
+        gradient_clip_val=run.clip,
         limit_val_batches=0,
         num_sanity_val_steps=0,
         logger=False,
@@ -74,36 +64,27 @@ def run_lightning(
         deterministic=False,
         benchmark=False,
     )
-    trainer.fit(module, train_dataloaders=fixed_loader(batches[: warmup + steps + 1]))
-    return cycles(clock.times, warmup, steps)
+    trainer.fit(module, train_dataloaders=fixed_loader(run.batches[: run.warmup + run.steps + 1]))
+    return cycles(clock.times, run.warmup, run.steps)
 
 
-def run_loop(
-    loop: str,
+def run_loop(loop: str, run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
+    """One run of ``loop``: lightning, or plain with ThinkingLM's optimizer settings ``optim``."""
+    return run_lightning(run) if loop == "lightning" else run_plain(run, optim)
+
+
+def make_run(
     batches: list[dict[str, torch.Tensor]],
     model: dict[str, Any],
-    optim: dict[str, Any],
     precision: str,
     tr: DictConfig,
     seed: int,
     device: torch.device,
-    compiled: bool = False,
-) -> dict[str, Any]:
-    """One run of ``loop`` (lightning or plain) with the warmup, steps and clip of ``tr``."""
-    common = dict(
-        batches=batches,
-        model=model,
-        precision=precision,
-        warmup=tr.warmup,
-        steps=tr.steps,
-        clip=float(tr.gradient_clip_val),
-        seed=seed,
-        device=device,
-        compile=compiled,
-    )
-    if loop == "lightning":
-        return run_lightning(**common)
-    return run_plain(optim=optim, **common)
+    compile: bool = False,
+) -> LoopRun:
+    """A run with the warmup, steps and gradient clip of ``tr`` (bench.train or bench.overhead)."""
+    clip = float(tr.gradient_clip_val)
+    return LoopRun(batches, model, precision, tr.warmup, tr.steps, clip, seed, device, compile)
 
 
 def time_training(
@@ -130,9 +111,8 @@ def time_training(
             for loop, compiled in abba(variants, r):
                 name = loop + ("+compile" if compiled else "")
                 log.info("repeat %d/%d %s %s", r + 1, tr.repeats, precision, name)
-                runs[precision].setdefault(name, []).append(
-                    run_loop(loop, batches, model, optim, precision, tr, seed, device, compiled)
-                )
+                run = make_run(batches, model, precision, tr, seed, device, compiled)
+                runs[precision].setdefault(name, []).append(run_loop(loop, run, optim))
     return {"runs": runs, "peaks": peaks}
 
 
