@@ -208,6 +208,7 @@ def _attention_table(a: dict[str, Any]) -> Section:
 
 
 def print_report(report: dict[str, Any], console: Console | None = None) -> None:
+    """The tables and the headline on the terminal (140 columns when piped to a file)."""
     console = console or Console(width=None if Console().is_terminal else 140)
     for title, columns, rows in tables(report):
         table = Table(title=title, title_justify="left", show_header=any(columns))
@@ -224,6 +225,7 @@ def print_report(report: dict[str, Any], console: Console | None = None) -> None
 
 
 def to_markdown(report: dict[str, Any]) -> str:
+    """The same tables and headline as bench.md."""
     parts = ["# tinythink bench", ""]
     for title, columns, rows in tables(report):
         parts += [f"## {title}", ""]
@@ -241,5 +243,6 @@ def to_markdown(report: dict[str, Any]) -> str:
 
 
 def write_report(report: dict[str, Any], out_dir: Path) -> None:
+    """bench.json (every figure of every repeat) and bench.md (the tables) in ``out_dir``."""
     atomic_write_json(out_dir / "bench.json", report)
     atomic_write_text(out_dir / "bench.md", to_markdown(report))

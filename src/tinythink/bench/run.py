@@ -26,7 +26,7 @@ from tinythink.evaluation.checkpoint import load_checkpoint
 from tinythink.model import ModelConfig, TinyThinkLM
 from tinythink.training.module import ThinkingLM
 
-log = logging.getLogger("tinythink.bench")
+log = logging.getLogger("tinythink.bench")  # one name for the package's log lines
 
 SECTIONS = ("training", "precision", "mfu", "eval", "data")
 

@@ -24,7 +24,7 @@ from tinythink.bench.plain_loop import LoopRun, run_plain
 from tinythink.bench.stats import abba, cycles, loop_summary, paired_ratio
 from tinythink.training.module import ThinkingLM
 
-log = logging.getLogger("tinythink.bench")
+log = logging.getLogger("tinythink.bench")  # one name for the package's log lines
 
 LOOPS = ("lightning", "plain")
 
