@@ -21,6 +21,7 @@ from pathlib import Path
 CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
 # Hydra's flags that print something about the config and exit before any task runs.
 _HELP_FLAGS = frozenset({"--help", "-h", "--hydra-help"})
+_MULTIRUN_KEYS = frozenset({"hparams_search", "hydra.mode", "hydra/sweeper"})
 
 
 def wants_help(argv: list[str]) -> bool:
@@ -108,6 +109,10 @@ def preflight(config_name: str, argv: list[str]) -> None:
     """
     args = argv[1:]
     if any(arg.startswith("-") for arg in args):
+        return
+    # A config can make the run a multirun itself (hparams_search=optuna sets
+    # hydra.mode): its sweep syntax is then Hydra's to read, as with -m.
+    if any(arg.split("=", 1)[0].lstrip("+~") in _MULTIRUN_KEYS for arg in args):
         return
     script = f"{config_name}.py"
     if config_name == "eval":

@@ -2,7 +2,7 @@
 
 One run, one machine, five figures (``docs/performance.md`` shows a real run):
 
-1. **training**: tokens/s of the Lightning loop (the real ``ThinkingLM`` in a
+1. **training**: tokens/s of the Lightning loop (the real ``TrainingModule`` in a
    ``Trainer`` with loggers, checkpoints and progress bar off) against a
    minimal plain PyTorch loop (``plain_loop.py``: same model, batches, precision,
    AdamW, schedule and gradient clipping). Their ratio is the headline.

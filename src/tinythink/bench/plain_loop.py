@@ -1,7 +1,7 @@
 """The reference: the minimal training loop a nanoGPT user writes, in plain PyTorch.
 
 Same model, seed, batches, autocast, AdamW and schedule (``make_optimizer``, the
-module's own) and gradient clipping as ``ThinkingLM`` in a ``Trainer``; nothing
+module's own) and gradient clipping as ``TrainingModule`` in a ``Trainer``; nothing
 else. What Lightning costs is the difference (``training.py``).
 """
 
@@ -43,7 +43,7 @@ def _maybe_compile(net: torch.nn.Module, compile: bool) -> torch.nn.Module:
 
 
 def run_plain(run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
-    """The minimal loop a nanoGPT user writes, with ThinkingLM's exact settings."""
+    """The minimal loop a nanoGPT user writes, with TrainingModule's exact settings."""
     device = run.device
     torch.manual_seed(run.seed)
     net = TinyThinkLM(ModelConfig(**run.model)).to(device)

@@ -20,11 +20,10 @@ from tinythink.bench.machine import load_average, machine_header, resolve_device
 from tinythink.bench.mfu import mfu_report, nominal_gpu_tflops
 from tinythink.bench.overhead import time_overhead
 from tinythink.bench.training import precision_report, time_training, training_report
+from tinythink.checkpoints import load_checkpoint
 from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.devices import choose_precision
-from tinythink.evaluation.checkpoint import load_checkpoint
 from tinythink.model import ModelConfig, TinyThinkLM
-from tinythink.training.module import ThinkingLM
 
 log = logging.getLogger("tinythink.bench")  # one name for the package's log lines
 
@@ -59,7 +58,7 @@ def run_bench(cfg: DictConfig) -> dict[str, Any]:
     dm = _setup_data(cfg)
     n_batches = b.train.warmup + b.train.steps + 1
     batches = packed_batches(dm, n_batches, b.batch_size, b.seq_len, cfg.seed)
-    optim = ThinkingLM(model=model).hparams.optim  # the module's own settings, not a copy
+    optim = OmegaConf.to_container(cfg.module.optim, resolve=True)  # conf/module, as train.py
     timed = time_training(batches, model, optim, b, cfg.seed, device)
 
     # On a GPU the host thread mostly waits: its cpu share says nothing about neighbours.

@@ -22,7 +22,7 @@ from tinythink.bench.kernels import matmul_peak
 from tinythink.bench.machine import synchronizer
 from tinythink.bench.plain_loop import LoopRun, run_plain
 from tinythink.bench.stats import abba, cycles, loop_summary, paired_ratio
-from tinythink.training.module import ThinkingLM
+from tinythink.training.module import TrainingModule
 
 log = logging.getLogger("tinythink.bench")  # one name for the package's log lines
 
@@ -41,10 +41,15 @@ class _StepClock(Callback):
         self.times.append((time.perf_counter(), time.process_time()))
 
 
-def run_lightning(run: LoopRun) -> dict[str, Any]:
-    """Train ThinkingLM with a Trainer; time ``steps`` full cycles after ``warmup`` steps."""
+# The bench never validates (limit_val_batches=0): nothing is generated or logged.
+_NO_EVAL = {"max_new_tokens": 0, "batch_size": 1, "n_samples_logged": 0}
+
+
+def run_lightning(run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
+    """Train TrainingModule with a Trainer; time ``steps`` full cycles after ``warmup`` steps."""
     torch.manual_seed(run.seed)
-    module = ThinkingLM(model=run.model, compile=run.compile)  # as `module.compile=true` trains
+    # As `module.compile=true` trains; `optim` is conf/module's, as for the plain loop.
+    module = TrainingModule(model=run.model, optim=optim, eval=_NO_EVAL, compile=run.compile)
     clock = _StepClock(synchronizer(run.device))
     trainer = L.Trainer(
         accelerator="gpu" if run.device.type == "cuda" else "cpu",
@@ -69,8 +74,8 @@ def run_lightning(run: LoopRun) -> dict[str, Any]:
 
 
 def run_loop(loop: str, run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
-    """One run of ``loop``: lightning, or plain with ThinkingLM's optimizer settings ``optim``."""
-    return run_lightning(run) if loop == "lightning" else run_plain(run, optim)
+    """One run of ``loop``: lightning or plain, with the module's optimizer settings ``optim``."""
+    return run_lightning(run, optim) if loop == "lightning" else run_plain(run, optim)
 
 
 def make_run(
