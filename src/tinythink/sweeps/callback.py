@@ -7,8 +7,10 @@ Registered in ``conf/hydra/default.yaml`` (``hydra.callbacks.sweep``), so every
   trainer would start its extra ranks by re-running the command line (see
   :func:`ddp_relaunch_problem`), before any rank starts;
 - ``on_multirun_end`` writes the leaderboard and plots into the sweep
-  directory (:func:`tinythink.sweeps.sweep_report.build_report`). Hydra skips
-  this hook when a job raises; ``tinythink.train`` records failures in
+  directory (:func:`tinythink.sweeps.report.build_report`) and, with
+  ``compare_formats: true`` (``experiment=cot_vs_direct``), the CoT-vs-direct
+  table (:func:`tinythink.sweeps.report.build_comparison`). Hydra skips this
+  hook when a job raises; ``tinythink.train`` records failures in
   ``results.json`` and returns instead, so the report is always written.
 
 This module is imported in every job process (Hydra instantiates callbacks in
@@ -112,10 +114,15 @@ def _refuse_ddp(config: DictConfig) -> None:
 
 
 class SweepCallback(Callback):
-    """Guard multiruns against the DDP trap and write the sweep report when they end."""
+    """Guard multiruns against the DDP trap and write the sweep report when they end.
 
-    def __init__(self, report: bool = True) -> None:
+    ``report``: the leaderboard and plots; ``compare_formats``: also the table of
+    ``data.format`` values over seeds (``cot_vs_direct.{md,csv,png}``).
+    """
+
+    def __init__(self, report: bool = True, compare_formats: bool = False) -> None:
         self.report = report
+        self.compare_formats = compare_formats
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _refuse_ddp(config)
@@ -126,26 +133,47 @@ class SweepCallback(Callback):
             _refuse_ddp(config)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        if not self.report:
-            return
-        from tinythink.sweeps.sweep_report import build_report
-
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        try:
-            report = build_report(sweep_dir)
-        except Exception:
-            # The jobs' results are safe on disk; don't turn a finished sweep into a failure.
-            log.exception(
-                "Sweep report failed; rebuild it with: python -m tinythink.sweep_report %s",
-                sweep_dir,
-            )
-            return
-        if not report.rows:
-            return  # not a training sweep (e.g. eval.py -m): nothing to rank
-        counts = ", ".join(f"{n} {s}" for s, n in report.counts.items() if n)
-        lines = [f"Sweep finished: {counts}. Best val answer accuracy:"]
-        for r in [r for r in report.rows if r.rank][:5]:
-            acc = "–" if r.val_answer_acc is None else f"{r.val_answer_acc:.1%}"
-            lines.append(f"  {r.rank}. {r.shape:<14} {r.num_params or 0:>10,} params  {acc}")
-        lines.append(f"Leaderboard and plots: {sweep_dir}/{report.files[0].name} (and .csv, .png)")
-        log.info("\n".join(lines))
+        # Each in its own try: the jobs' results are safe on disk, and a report that
+        # fails must not take the other one with it or turn a finished sweep into a failure.
+        if self.compare_formats:
+            try:
+                _print_comparison(sweep_dir)
+            except Exception:
+                log.exception(
+                    "Format comparison failed; rebuild it with: "
+                    "python -m tinythink.sweeps %s --compare-formats",
+                    sweep_dir,
+                )
+        if self.report:
+            try:
+                _log_leaderboard(sweep_dir)
+            except Exception:
+                log.exception(
+                    "Sweep report failed; rebuild it with: python -m tinythink.sweeps %s",
+                    sweep_dir,
+                )
+
+
+def _print_comparison(sweep_dir: Path) -> None:
+    from tinythink.sweeps.report import COMPARISON, build_comparison
+
+    out = build_comparison(sweep_dir)
+    if out is not None:
+        print(out.read_text())
+        print(f"Written to {out.parent}/{COMPARISON}.{{md,csv,png}}")
+
+
+def _log_leaderboard(sweep_dir: Path) -> None:
+    from tinythink.sweeps.report import build_report
+
+    report = build_report(sweep_dir)
+    if not report.rows:
+        return  # not a training sweep (e.g. eval.py -m): nothing to rank
+    counts = ", ".join(f"{n} {s}" for s, n in report.counts.items() if n)
+    lines = [f"Sweep finished: {counts}. Best val answer accuracy:"]
+    for r in [r for r in report.rows if r.rank][:5]:
+        acc = "–" if r.val_answer_acc is None else f"{r.val_answer_acc:.1%}"
+        lines.append(f"  {r.rank}. {r.shape:<14} {r.num_params or 0:>10,} params  {acc}")
+    lines.append(f"Leaderboard and plots: {sweep_dir}/{report.files[0].name} (and .csv, .png)")
+    log.info("\n".join(lines))

@@ -1,4 +1,7 @@
-"""Sweeps as a user runs them: grid multirun, submitit launcher, Optuna, report, DDP guard."""
+"""``python train.py -m`` as a user runs it: grid, submitit launcher, Optuna, report, DDP rule.
+
+The report, the search space and the DDP guard alone: tests/sweeps/.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +15,12 @@ import sys
 from pathlib import Path
 from subprocess import PIPE
 
-import optuna
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from tests.conftest import ROOT, run_script
 from tinythink.model import ModelConfig
-from tinythink.sweeps.callback import ddp_relaunch_problem
-from tinythink.sweeps.search_space import bounded_width, width_bounds
-from tinythink.sweeps.sweep_report import build_report, main
 
-CONF = str(ROOT / "conf")
 # debug=fast cut down to seconds per point: a few problems, 4 steps, one validation.
 TINY = [
     "debug=fast",
@@ -51,6 +48,12 @@ def _sweep_dir(log_dir: Path, task: str = "debug") -> Path:
     return sweep
 
 
+def _train(log_dir: Path, cache_dir: Path, *args: str):
+    """``python train.py ARGS`` on the tiny set-up, logging under ``log_dir``."""
+    paths = [f"paths.log_dir={log_dir}", f"paths.cache_dir={cache_dir}"]
+    return run_script("train.py", *args, *TINY, *paths)
+
+
 def _results(sweep: Path) -> dict[str, dict]:
     return {p.parent.name: json.loads(p.read_text()) for p in sweep.glob("*/results.json")}
 
@@ -72,15 +75,7 @@ def _assert_plots(sweep: Path) -> None:
 def test_grid_sweep_skips_bad_points_runs_the_rest_and_reports(tmp_path, cache_dir):
     # micro preset (2 layers, 2 heads): d_model=30 leaves an odd head_dim (bad heads),
     # d_model=1024 is 25.7M parameters (over the 2M cap); 16 and 32 train.
-    result = run_script(
-        "train.py",
-        "-m",
-        *TINY,
-        "logger=[wandb,csv]",
-        f"paths.log_dir={tmp_path}",
-        f"paths.cache_dir={cache_dir}",
-        "model.d_model=16,32,30,1024",
-    )
+    result = _train(tmp_path, cache_dir, "-m", "logger=[wandb,csv]", "model.d_model=16,32,30,1024")
     assert result.returncode == 0, result.stderr[-3000:]
     sweep = _sweep_dir(tmp_path)
     jobs = _results(sweep)
@@ -134,15 +129,13 @@ def test_multirun_with_default_paths_writes_under_the_launch_dir(tmp_path):
 
 @pytest.mark.slow
 def test_submitit_local_launcher_runs_each_point_in_its_own_process(tmp_path, cache_dir):
-    result = run_script(
-        "train.py",
+    result = _train(
+        tmp_path,
+        cache_dir,
         "-m",
         "hydra/launcher=cluster_dryrun",
         "num_threads=1",  # both points start at once
-        *TINY,
         "logger=csv",
-        f"paths.log_dir={tmp_path}",
-        f"paths.cache_dir={cache_dir}",
         "model.n_layer=1,200",
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -194,166 +187,7 @@ def test_optuna_samples_only_shapes_under_the_cap(tmp_path, cache_dir):
 
 
 # -----------------------------------------------------------------------------
-# The Optuna search space, without training
-
-
-def _compose(*overrides: str, hydra: bool = False):
-    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
-        return compose("train", overrides=list(overrides), return_hydra_config=hydra)
-
-
-def test_width_bounds_are_exact_for_the_default_cap():
-    model = OmegaConf.to_container(_compose("model=tiny").model, resolve=True)
-    # 4 layers, 6 heads: widths are multiples of lcm(2*6, 16) = 48; 192 is the tiny preset.
-    assert width_bounds({**model, "n_layer": 4, "n_head": 6}, 32, 512, 16) == (48, 192, 48)
-    assert width_bounds({**model, "n_layer": 1, "n_head": 2}, 32, 512, 16) == (32, 384, 16)
-    assert width_bounds({**model, "n_layer": 8, "n_head": 8}, 32, 512, 16) == (32, 128, 16)
-    with pytest.raises(ValueError, match="no width fits: with n_layer=200"):
-        width_bounds({**model, "n_layer": 200, "n_head": 2}, 32, 512, 16)
-
-
-def test_bounded_width_keeps_every_tpe_trial_under_the_cap_and_uses_the_room():
-    cfg = _compose("hparams_search=optuna")
-    cap = cfg.model.max_params
-    sampler = optuna.samplers.TPESampler(seed=0, n_startup_trials=5)
-    study = optuna.create_study(direction="maximize", sampler=sampler)
-    for _ in range(25):  # past the startup trials, so TPE models the changing bounds too
-        trial = study.ask()
-        n_layer = trial.suggest_int("model.n_layer", 1, 8)
-        n_head = trial.suggest_categorical("model.n_head", [2, 4, 6, 8])
-        bounded_width(cfg, trial)
-        d_model = trial.params["model.d_model"]
-        shape = {**OmegaConf.to_container(cfg.model, resolve=True), "n_layer": n_layer}
-        config = ModelConfig(**{**shape, "n_head": n_head, "d_model": d_model})  # no error
-        assert config.num_params <= cap and d_model % 16 == 0 and d_model >= 32
-        study.tell(trial, d_model / 1000)  # reward width: TPE pushes against the bound
-    widest = max(t.params["model.d_model"] for t in study.trials)
-    assert widest > 192  # the search reaches wide shallow models, not just safe ones
-
-
-def test_bounded_width_refuses_a_width_in_params():
-    cfg = _compose("hparams_search=optuna")
-    trial = optuna.create_study().ask()
-    trial.suggest_int("model.d_model", 32, 64)
-    with pytest.raises(ValueError, match=r"model\.d_model is in hydra\.sweeper\.params"):
-        bounded_width(cfg, trial)
-
-
-# -----------------------------------------------------------------------------
-# The report, rebuilt from hand-written results
-
-
-def _write_job(sweep: Path, job: str, overrides: list[str], results: dict | None) -> None:
-    job_dir = sweep / job
-    (job_dir / ".hydra").mkdir(parents=True)
-    (job_dir / ".hydra" / "overrides.yaml").write_text(OmegaConf.to_yaml(overrides))
-    if results is not None:
-        (job_dir / "results.json").write_text(json.dumps({"overrides": overrides, **results}))
-
-
-def _shape(n_layer: int, d_model: int, n_head: int = 2) -> dict:
-    return dict(
-        n_layer=n_layer, d_model=d_model, n_head=n_head, vocab_size=512, max_params=2_000_000
-    )
-
-
-def _finished(n_layer: int, d_model: int, acc: float | None, loss: float) -> dict:
-    metrics = {"val/loss": loss, "test/answer_acc": 0.25}
-    if acc is not None:
-        metrics["val/answer_acc"] = acc
-    model = _shape(n_layer, d_model)
-    return dict(
-        status="finished",
-        model=model,
-        num_params=ModelConfig(**model).num_params,
-        metrics=metrics,
-        wall_time_s=12.5,
-    )
-
-
-def test_report_rebuilds_from_handwritten_results(tmp_path, capsys):
-    sweep = tmp_path / "2026-01-01_00-00-00_000001"
-    common = ["debug=fast"]
-    _write_job(sweep, "0", [*common, "model.n_layer=2"], _finished(2, 64, 0.50, 1.2))
-    _write_job(sweep, "1", [*common, "model.n_layer=4"], _finished(4, 64, 0.75, 1.1))
-    _write_job(sweep, "2", [*common, "model.n_layer=6"], _finished(6, 64, None, 0.9))
-    _write_job(
-        sweep,
-        "3",
-        [*common, "model.n_layer=90"],
-        dict(status="skipped", model=_shape(90, 64), reason="model has ... over the cap"),
-    )
-    _write_job(
-        sweep,
-        "4",
-        [*common, "model.n_layer=8"],
-        dict(status="failed", model=_shape(8, 64), error="RuntimeError: boom | bang"),
-    )
-    _write_job(sweep, "5", [*common, "model.n_layer=10"], None)  # killed: no results.json
-    # Its shape comes from the job config Hydra saved before the job started.
-    job_config = {"model": {**_shape(10, 64), "vocab_size": "${data.vocab_size}"}}
-    OmegaConf.save({**job_config, "data": {"vocab_size": 512}}, sweep / "5/.hydra/config.yaml")
-    # A launcher's own files are not jobs.
-    (sweep / ".submitit" / "1").mkdir(parents=True)
-    (sweep / ".submitit" / "1" / "results.json").write_text("{}")
-
-    assert main([str(sweep)]) == 0
-    assert "# Sweep 2026-01-01_00-00-00_000001" in capsys.readouterr().out
-    rows = _leaderboard(sweep)
-    assert [(r["rank"], r["job"], r["status"]) for r in rows] == [
-        ("1", "1", "finished"),  # best val accuracy
-        ("2", "0", "finished"),
-        ("3", "2", "finished"),  # no val accuracy: last of the finished
-        ("", "4", "failed"),
-        ("", "5", "missing"),
-        ("", "3", "skipped"),
-    ]
-    best = rows[0]
-    assert (best["shape"], best["val_answer_acc"], best["val_loss"]) == ("L4-d64-h2", "0.75", "1.1")
-    assert best["overrides"] == "debug=fast model.n_layer=4" and best["wall_time_s"] == "12.5"
-    # The refused shape is still counted, by ModelConfig, for the plot.
-    over = ModelConfig(**{**_shape(90, 64), "max_params": 10**9}).num_params
-    assert over > 2_000_000 and rows[5]["num_params"] == str(over)
-    killed = ModelConfig(**_shape(10, 64)).num_params
-    assert (rows[4]["shape"], rows[4]["num_params"]) == ("L10-d64-h2", str(killed))
-
-    md = (sweep / "leaderboard.md").read_text()
-    assert "6 jobs: 3 finished, 1 failed, 1 missing, 1 skipped." in md
-    assert "Common overrides: `debug=fast`" in md
-    assert "Best: **L4-d64-h2**" in md and "| 75.0% |" in md
-    assert "- job 4 `model.n_layer=8`: **failed**: RuntimeError: boom \\| bang" in md
-    assert "- job 5 `model.n_layer=10`: **missing**: no results.json" in md
-    _assert_plots(sweep)
-
-
-def test_report_cli_runs_as_a_module_and_rejects_an_empty_dir(tmp_path):
-    cmd = [sys.executable, "-m", "tinythink.sweep_report", str(tmp_path)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2
-    assert f"no jobs under {tmp_path}" in result.stderr
-    assert build_report(tmp_path).rows == [] and not list(tmp_path.iterdir())
-
-
-# -----------------------------------------------------------------------------
 # DDP belongs inside single runs, never under -m
-
-
-@pytest.mark.parametrize(
-    ("overrides", "refused"),
-    [
-        (["trainer=ddp", "trainer.accelerator=cpu"], True),  # 2 devices: re-runs sys.argv
-        (["trainer.devices=4"], True),  # strategy "auto" becomes ddp on several devices
-        (["trainer=default"], False),  # one device: nothing to re-launch
-        (["trainer=ddp", "trainer.devices=1"], False),
-        (["trainer=ddp", "trainer.strategy=ddp_spawn"], False),  # multiprocessing, no re-run
-        (["trainer=ddp", "hydra/launcher=slurm"], False),  # srun starts the ranks
-    ],
-)
-def test_ddp_relaunch_problem(overrides, refused):
-    problem = ddp_relaunch_problem(_compose(*overrides, hydra=True))
-    assert (problem is not None) == refused
-    if refused:
-        assert "re-running this command line" in problem and "docs/sweeps.md" in problem
 
 
 def _run_in_own_group(*args: str, timeout: int = 90) -> subprocess.CompletedProcess:
