@@ -25,6 +25,7 @@ from tinythink.cli import CONFIG_DIR
 from tinythink.data.jsonl import require_handwritten
 from tinythink.data.tokenizer import save_tokenizer
 from tinythink.devices import choose_precision
+from tinythink.results import OBJECTIVE
 from tinythink.training import resume_command
 from tinythink.training.config_checks import build
 from tinythink.training.job import run_job
@@ -113,7 +114,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
 def _hydra_main(cfg: DictConfig) -> float:
     result = run_job(cfg, train)
     # The objective an optimising sweeper maximises; never NaN (Optuna aborts on NaN).
-    acc = result.get("metrics", {}).get("val/answer_acc")
+    acc = result.metric(OBJECTIVE)
     return float(acc) if acc is not None and acc == acc else float("-inf")
 
 

@@ -23,16 +23,17 @@ from omegaconf import DictConfig, OmegaConf
 from tinythink.checkpoints import CheckpointError, resume_point
 from tinythink.data.jsonl import DataFileError
 from tinythink.model import ModelConfig, ModelConfigError
+from tinythink.results import ACC_STEPS, ANSWER_ACC, N_SCORED, SPLITS, RunResult, metric
 from tinythink.training import resume_command
 from tinythink.training.config_checks import ConfigError, check_config
 from tinythink.training.resumable import TrainingInterrupted
 from tinythink.training.wandb_setup import finish_wandb
-from tinythink.utils import atomic_write_json, discard_run_dir
+from tinythink.utils import discard_run_dir
 
 log = logging.getLogger("tinythink")
 
 
-def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dict[str, Any]:
+def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> RunResult:
     """Run ``fit(cfg)`` under the failure policy; returns the job's record (``results.json``).
 
     One run: a user mistake is one ``error:`` line and exit 2 with no run dir left; an
@@ -42,19 +43,19 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
     """
     run_dir = Path(cfg.paths.run_dir)
     multirun = HydraConfig.get().mode == RunMode.MULTIRUN
-    result: dict[str, Any] = {
-        "overrides": list(HydraConfig.get().overrides.task),
-        "run_dir": str(run_dir),
-        "seed": cfg.get("seed"),
-        "data_format": cfg.data.get("format"),
-    }
+    result = RunResult(
+        overrides=list(HydraConfig.get().overrides.task),
+        run_dir=str(run_dir),
+        seed=cfg.get("seed"),
+        data_format=cfg.data.get("format"),
+    )
     started = time.time()
     try:
         check_config(cfg)
     except ConfigError as err:
         if multirun:  # a sweep records the point and goes on
-            result.update(status="failed", error=f"{type(err).__name__}: {err}")
-            atomic_write_json(run_dir / "results.json", result)
+            result.status, result.error = "failed", f"{type(err).__name__}: {err}"
+            result.write(run_dir)
             log.error("Job failed: %s", err)
             return result
         print(f"error: {err}", file=sys.stderr, flush=True)
@@ -63,13 +64,13 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
     try:
         # Refuse shapes over the cap (or with bad heads) before anything is built.
         model = OmegaConf.to_container(cfg.model, resolve=True)
-        result["model"] = model  # the shape, for sweep reports (presets aren't in overrides)
+        result.model = model  # the shape, for sweep reports (presets aren't in overrides)
         num_params = ModelConfig(**model).num_params
-        result["num_params"] = num_params
+        result.num_params = num_params
         _, step = resume_point(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
         plan = resume_command.PLAN
         if plan is not None and plan.run_dir == run_dir.resolve():
-            result["overrides"] = plan.original  # the run's, not this command line's
+            result.overrides = plan.original  # the run's, not this command line's
             if rank_zero_only.rank == 0:
                 resume_command.record_resume(plan, step)
             for key, (old, new) in plan.changed.items():
@@ -79,8 +80,8 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
         sys.exit(2)
     except ModelConfigError as err:
         if multirun:  # a sweep records the point and goes on with the others
-            result.update(status="skipped", reason=str(err))
-            atomic_write_json(run_dir / "results.json", result)
+            result.status, result.reason = "skipped", str(err)
+            result.write(run_dir)
             log.warning("Skipped: %s", err)
             return result
         print(f"error: {err}", file=sys.stderr, flush=True)
@@ -90,11 +91,11 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
     never_started = False  # a config error found while building: the run dir goes
     try:
         metrics = fit(cfg)
-        result.update(status="finished", metrics=metrics)
+        result.status, result.metrics = "finished", metrics
         exit_code = 0
         return result
     except (DataFileError, ConfigError) as err:  # a user mistake: one line, exit 2
-        result.update(status="failed", error=f"{type(err).__name__}: {err}")
+        result.status, result.error = "failed", f"{type(err).__name__}: {err}"
         if multirun:
             log.error("Job failed: %s", err)
             return result
@@ -102,7 +103,7 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
         exit_code, never_started = 2, True  # found before the first step
         sys.exit(2)
     except TrainingInterrupted as stop:
-        result.update(status="interrupted", step=stop.step, checkpoint=str(stop.path))
+        result.status, result.step, result.checkpoint = "interrupted", stop.step, str(stop.path)
         print(
             f"Stopped by {stop}.\nContinue with: {resume_command.continue_command(run_dir)}",
             file=sys.stderr,
@@ -111,36 +112,36 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> dic
         exit_code = 128 + stop.signum
         sys.exit(exit_code)  # a sweep stops here too: the user asked to stop
     except Exception as err:
-        result.update(
-            status="failed", error=f"{type(err).__name__}: {err}", traceback=traceback.format_exc()
-        )
+        result.status, result.error = "failed", f"{type(err).__name__}: {err}"
+        result.traceback = traceback.format_exc()
         if not multirun:
             raise
         # In a sweep, record the failure and let the other points run (Hydra would
         # otherwise end the sweep with exit 1 and skip its end-of-sweep callbacks).
-        log.error("Job failed: %s\n%s", err, result["traceback"])
+        log.error("Job failed: %s\n%s", err, result.traceback)
         return result
     finally:
-        result["wall_time_s"] = round(time.time() - started, 1)
+        result.wall_time_s = round(time.time() - started, 1)
         if never_started:
             discard_run_dir(run_dir)  # removes it only if it holds just Hydra's own files
         elif rank_zero_only.rank == 0:  # under DDP every rank runs this; one writes
-            atomic_write_json(run_dir / "results.json", result)
+            result.write(run_dir)
         finish_wandb(0 if exit_code == 0 else 1)
         if exit_code == 0 and rank_zero_only.rank == 0:
-            report(result["metrics"])
+            report(result.metrics)
 
 
 def report(metrics: dict[str, Any]) -> None:
     """Print the held-out accuracy, the figure the run exists for."""
     lines = ["", "Held-out answer accuracy (greedy, exact match):"]
-    for split in ("val", "test", "ood", "handwritten"):
-        if f"{split}/answer_acc" in metrics:
-            line = f"  {split:<11} {metrics[f'{split}/answer_acc']:7.1%}"
-            if f"{split}/n_scored" in metrics:
-                line += f"  ({int(metrics[f'{split}/n_scored']):,} problems)"
+    for split in SPLITS:
+        acc, scored = metric(split, ANSWER_ACC), metric(split, N_SCORED)
+        if acc in metrics:
+            line = f"  {split:<11} {metrics[acc]:7.1%}"
+            if scored in metrics:
+                line += f"  ({int(metrics[scored]):,} problems)"
             lines.append(line)
-    by_steps = sorted(k for k in metrics if k.startswith("test/acc/steps_"))
+    by_steps = sorted(k for k in metrics if k.startswith(metric("test", ACC_STEPS)))
     if by_steps:
         parts = [f"{k.rsplit('_', 1)[1]}: {metrics[k]:.0%}" for k in by_steps]
         lines.append("  test by steps  " + ", ".join(parts))

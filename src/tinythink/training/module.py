@@ -14,6 +14,8 @@ from tinythink.data.datamodule import HANDWRITTEN, IGNORE_INDEX
 from tinythink.evaluation.evaluate import Attempt, solve, summarize
 from tinythink.evaluation.metrics import AnswerAccuracy
 from tinythink.model import ModelConfig, TinyThinkLM
+from tinythink.results import ANSWER_ACC, N_SCORED, VAL_ANSWER_ACC, VAL_LOSS
+from tinythink.results import metric as metric_name
 
 
 def make_optimizer(
@@ -130,21 +132,21 @@ class TrainingModule(LightningModule):
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
         loss, n = self._loss(batch)
-        self.log("val/loss", loss, batch_size=n, sync_dist=True)
+        self.log(VAL_LOSS, loss, batch_size=n, sync_dist=True)
 
     def test_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
         loss, n = self._loss(batch)
         self.log("test/loss", loss, batch_size=n, sync_dist=True)
 
     def on_validation_epoch_end(self) -> None:
-        loss = self.trainer.callback_metrics.get("val/loss")
+        loss = self.trainer.callback_metrics.get(VAL_LOSS)
         if loss is not None:
             self.log("val/ppl", torch.exp(loss.float()), sync_dist=True)
         if self.trainer.sanity_checking:
             return
         attempts = self._score("val", self.val_accuracy)
         self.samples = attempts[: self.hparams.eval["n_samples_logged"]]
-        self.log("val/answer_acc", self.val_accuracy.compute(), prog_bar=True)
+        self.log(VAL_ANSWER_ACC, self.val_accuracy.compute(), prog_bar=True)
         self.val_accuracy.reset()
 
     def on_test_epoch_end(self) -> None:
@@ -158,9 +160,11 @@ class TrainingModule(LightningModule):
                 continue
             metric = AnswerAccuracy().to(self.device)
             attempts = self._score(split, metric)
-            self.log(f"{split}/answer_acc", metric.compute())
+            self.log(metric_name(split, ANSWER_ACC), metric.compute())
             # Problems scored over all ranks: exactly the split's size (none twice, none lost).
-            self.log(f"{split}/n_scored", float(len(attempts)), reduce_fx="sum", sync_dist=True)
+            self.log(
+                metric_name(split, N_SCORED), float(len(attempts)), reduce_fx="sum", sync_dist=True
+            )
             if self.trainer.world_size == 1:  # breakdowns need every attempt on one rank
                 for key, value in summarize(attempts).items():
                     if key.startswith("acc/"):

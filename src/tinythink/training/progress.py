@@ -8,6 +8,8 @@ import time
 from lightning.pytorch import LightningModule, Trainer
 from lightning.pytorch.callbacks import ProgressBar, RichProgressBar
 
+from tinythink.results import VAL_ANSWER_ACC, VAL_LOSS
+
 
 def progress_bar(refresh_rate: int = 1, log_every_n_steps: int = 100) -> ProgressBar:
     """A rich bar on a terminal; plain lines every ``log_every_n_steps`` on a pipe (CI, nohup).
@@ -52,14 +54,14 @@ class LineProgress(ProgressBar):
         )
 
     def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        acc = trainer.callback_metrics.get("val/answer_acc")
+        acc = trainer.callback_metrics.get(VAL_ANSWER_ACC)
         if (
             self._enabled
             and trainer.is_global_zero
             and acc is not None
             and not trainer.sanity_checking
         ):
-            loss = float(trainer.callback_metrics.get("val/loss", float("nan")))
+            loss = float(trainer.callback_metrics.get(VAL_LOSS, float("nan")))
             print(
                 f"step {trainer.global_step}  val/loss {loss:.4f}  val/answer_acc {float(acc):.1%}",
                 flush=True,
