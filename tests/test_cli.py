@@ -1,4 +1,4 @@
-"""``train.py --help`` and ``eval.py --help``: Hydra's help, without importing torch."""
+"""cli.py: fast --help (Hydra's, without importing torch) and the preflight check of a command line."""
 
 import subprocess
 import sys
@@ -37,3 +37,20 @@ def test_help_imports_no_torch_or_lightning(script):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert "heavy: []" in result.stderr, result.stderr[-2000:]
+
+
+def test_a_log_dir_this_user_cannot_write_is_refused(tmp_path, monkeypatch):
+    """Read-only: simulated, since root (as in CI containers) may write anywhere."""
+    import os
+
+    from tinythink import cli
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: p != tmp_path and real_access(p, mode))
+    with pytest.raises(cli.UsageError) as err:
+        cli.preflight("train", ["train.py", f"paths.log_dir={tmp_path}/logs"])
+    assert str(err.value) == (
+        f"paths.log_dir={tmp_path}/logs: cannot create it, {tmp_path} is not writable; "
+        "point paths.log_dir= (or hydra.run.dir=) at a writable directory"
+    )
+    assert list(tmp_path.iterdir()) == []

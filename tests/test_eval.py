@@ -1,4 +1,4 @@
-"""eval.py: the built-in splits (hand-written included), any user JSONL file, and its errors."""
+"""eval.py's scoring in this process: built-in splits, your own file, refusals before loading."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 from hydra import compose, initialize_config_dir
 
-from tests.conftest import run_script
 from tinythink.cli import CONFIG_DIR
 from tinythink.data import jsonl
 from tinythink.data.jsonl import DataFileError
@@ -21,6 +19,8 @@ OURS = [
     {"question": "Sam has 5 bags of 6 nuts. How many nuts?", "answer": 30, "reasoning": "5*6=30."},
     {"question": "Ana had 12 beads and gave 5 away. How many now?", "answer": 7.0, "extra": 1},
 ]
+
+
 GSM8K = [
     {
         "question": "Natalia sold clips to 48 friends in April and half as many in May. "
@@ -33,6 +33,8 @@ GSM8K = [
         "answer": "She earned 12 x 50 / 60 = $<<12*50/60=10>>10.\n#### 10",
     },
 ]
+
+
 HANDWRITTEN = [
     {"question": "Mia had 14 crayons. She lost 5. How many now?", "answer": 9, "kind": "change",
      "steps": 1, "check": "14-5"},
@@ -73,9 +75,6 @@ def runs_in(log_dir: Path) -> list[Path]:
     return list(runs.iterdir()) if runs.is_dir() else []
 
 
-# --- built-in splits ----------------------------------------------------------------------------
-
-
 def test_default_splits_include_handwritten(tmp_path):
     assert list(eval_cfg(tmp_path).splits) == ["test", "ood", "handwritten"]
 
@@ -95,9 +94,6 @@ def test_handwritten_split_is_scored_by_default(tiny_fit, tmp_path, monkeypatch,
     assert [a["question"] for a in attempts] == [r["question"] for r in HANDWRITTEN]
     saved = json.loads((tmp_path / "run" / "eval_results.json").read_text())
     assert saved["splits"]["handwritten"]["greedy"]["n"] == len(HANDWRITTEN)
-
-
-# --- file=... -----------------------------------------------------------------------------------
 
 
 def test_file_in_our_layout_is_scored_row_by_row(tiny_fit, tmp_path, capsys):
@@ -171,69 +167,3 @@ def test_limit_must_be_a_positive_integer(tmp_path, limit):
     cfg = eval_cfg(tmp_path, "ckpt=x.ckpt", f"limit={str(limit).lower()}")
     with pytest.raises(ValueError, match=r"limit must be a positive integer .* got "):
         check_settings(cfg)
-
-
-# --- through the command line, as a user runs it ------------------------------------------------
-
-
-def test_cli_scores_a_file(tiny_fit, tmp_path):
-    path = write_jsonl(tmp_path / "problems.jsonl", OURS)
-    result = run_script(
-        "eval.py", f"ckpt={tiny_fit.ckpt}", f"file={path}", f"paths.log_dir={tmp_path}",
-        "wandb.mode=disabled", "max_new_tokens=16",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert f"problems: answer accuracy ({len(OURS)} problems)" in result.stdout
-    (run,) = runs_in(tmp_path)
-    assert len((run / "attempts_problems.jsonl").read_text().splitlines()) == len(OURS)
-    assert json.loads((run / "eval_results.json").read_text())["splits"]["problems"]
-
-
-def _assert_one_error_line(result, tmp_path: Path) -> str:
-    assert result.returncode == 2, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert runs_in(tmp_path) == []  # Hydra's run dir is removed: nothing left behind
-    return lines[0]
-
-
-def test_cli_bad_row_is_one_error_line_and_leaves_no_run_dir(tmp_path):
-    path = tmp_path / "problems.jsonl"
-    path.write_text(GOOD + '{"question": "What is 2 plus 2?", "answer": "four"}\n')
-    result = run_script(
-        "eval.py", f"ckpt={tmp_path}/none.ckpt", f"file={path}", f"paths.log_dir={tmp_path}"
-    )
-    line = _assert_one_error_line(result, tmp_path)
-    assert line.startswith(f"error: {path}:2: answer must be an integer, got 'four'")
-
-
-def test_cli_negative_limit_is_refused(tmp_path):
-    result = run_script("eval.py", "ckpt=x.ckpt", "limit=-1", f"paths.log_dir={tmp_path}")
-    line = _assert_one_error_line(result, tmp_path)
-    assert line.startswith("error: limit must be a positive integer") and "got -1" in line
-
-
-def test_cli_without_ckpt_says_how_to_pass_one(tmp_path):
-    result = run_script("eval.py", f"paths.log_dir={tmp_path}")
-    line = _assert_one_error_line(result, tmp_path)
-    assert line == (
-        "error: ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
-    )
-
-
-@pytest.mark.parametrize(
-    ("device", "message"),
-    [
-        ("gpu", "error: device=gpu is not a device; use cpu, cuda, cuda:N or mps"),
-        pytest.param(
-            "cuda",
-            "error: device=cuda: CUDA is not available here (torch ",
-            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA"),
-        ),
-    ],
-)
-def test_cli_a_device_this_machine_lacks_is_refused(tmp_path, device, message):
-    result = run_script("eval.py", "ckpt=x.ckpt", f"device={device}", f"paths.log_dir={tmp_path}")
-    line = _assert_one_error_line(result, tmp_path)
-    assert line.startswith(message), line

@@ -20,7 +20,7 @@ import pytest
 import torch
 
 from tests.conftest import ROOT, run_script
-from tests.test_reliability import _popen, _signal_at_step, _step_of
+from tests.e2e.processes import _popen, _signal_at_step, _step_of
 
 # Every value here differs from what `debug=fast` alone gives (max_steps 10, val every
 # 5 steps, test=true, csv logger): a resume that fell back to the defaults would show.

@@ -1,4 +1,4 @@
-"""One error policy for train.py: a config value that cannot work is one ``error:`` line.
+"""One error policy for train.py and eval.py: a user mistake is one ``error:`` line.
 
 Exit code 2, no traceback, nothing else on stderr, and no run directory left behind
 for a run that never started. Driven as a user does, in a subprocess.
@@ -135,18 +135,61 @@ def test_a_command_line_hydra_cannot_run_is_one_error_line(tmp_path, script, arg
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing written
 
 
-def test_a_log_dir_this_user_cannot_write_is_refused(tmp_path, monkeypatch):
-    """Read-only: simulated, since root (as in CI containers) may write anywhere."""
-    import os
-
-    from tinythink import cli
-
-    real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: p != tmp_path and real_access(p, mode))
-    with pytest.raises(cli.UsageError) as err:
-        cli.preflight("train", ["train.py", f"paths.log_dir={tmp_path}/logs"])
-    assert str(err.value) == (
-        f"paths.log_dir={tmp_path}/logs: cannot create it, {tmp_path} is not writable; "
-        "point paths.log_dir= (or hydra.run.dir=) at a writable directory"
+def test_unknown_config_group_value_names_the_choices_and_writes_nothing(tmp_path):
+    result = run_script("train.py", "model=tinyy", f"paths.log_dir={tmp_path}")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: model=tinyy: there is no model config 'tinyy' (conf/model/); "
+        "choose one of micro, small, tiny\n"
     )
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # no run dir at all
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "error: data file is empty: {data}"),
+        (
+            b'{"question": "What is 2 plus 2?", "answer": "four"}\n',
+            "error: {data}:1: answer must be an integer, got 'four'",
+        ),
+        (None, "error: data file not found: {data}"),
+    ],
+    ids=["empty", "answer-not-a-number", "missing"],
+)
+def test_bad_data_file_is_a_clear_error_before_any_output(tmp_path, content, message):
+    data = tmp_path / "data.jsonl"
+    if content is not None:
+        data.write_bytes(content)
+    run = tmp_path / "run"
+    result = run_script(
+        "train.py",
+        "debug=fast",
+        "logger=csv",
+        "data=jsonl",
+        f"data.path={data}",
+        f"paths.log_dir={tmp_path}",
+        f"hydra.run.dir={run}",
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert message.format(data=data) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not run.exists()  # the run never started: no run dir among the real ones
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ([] if content is None else ["data.jsonl"])  # no cache, no run dir
+
+
+def test_over_the_cap_fails_fast_with_the_cap_message(tmp_path):
+    result = run_script(
+        "train.py", "model=tiny", "model.n_layer=40", f"paths.log_dir={tmp_path}", "logger=csv"
+    )
+    assert result.returncode == 2
+    assert "8,104,064 parameters, over the cap of 2,000,000" in result.stderr
+    assert "n_layer=40" in result.stderr
+    assert list((tmp_path / "train" / "runs").iterdir()) == []  # the run never started
+
+
+def test_eval_on_a_missing_checkpoint(tmp_path):
+    result = run_script("eval.py", f"ckpt={tmp_path}/nope.ckpt", f"paths.log_dir={tmp_path}")
+    assert result.returncode == 2
+    assert f"checkpoint not found: {tmp_path}/nope.ckpt" in result.stderr

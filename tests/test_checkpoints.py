@@ -1,0 +1,43 @@
+"""Checkpoint files: an interrupted write keeps the old file, a code-running pickle is refused."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from tinythink.checkpoints import AtomicCheckpointIO
+
+
+def test_a_failed_checkpoint_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "last.ckpt"
+    io = AtomicCheckpointIO()
+    io.save_checkpoint({"global_step": 5}, path)
+
+    def dies_mid_write(obj, f):
+        f.write(b"PK\x03\x04 half a zip")
+        raise KeyboardInterrupt  # as a kill would
+
+    monkeypatch.setattr(torch, "save", dies_mid_write)
+    with pytest.raises(KeyboardInterrupt):
+        io.save_checkpoint({"global_step": 10}, path)
+    monkeypatch.undo()
+    assert torch.load(path, weights_only=True) == {"global_step": 5}
+    assert [p.name for p in tmp_path.iterdir()] == ["last.ckpt"]  # no temp file left
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+
+
+def test_a_pickle_that_would_run_code_is_refused(tmp_path):
+    from tinythink.checkpoints import CheckpointError, read_checkpoint
+
+    path = tmp_path / "evil.ckpt"
+    torch.save({"state_dict": {}, "payload": _RunsCode()}, path)
+    with pytest.raises(
+        CheckpointError, match=r"refusing to load .*evil\.ckpt.*GLOBAL posix\.system"
+    ):
+        read_checkpoint(path)
