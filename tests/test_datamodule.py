@@ -77,7 +77,7 @@ def test_cache_is_reused(tmp_path):
 
 def test_corrupt_token_cache_is_rebuilt(tmp_path, caplog):
     dm = make(tmp_path)
-    path = dm._tokens_file("val")
+    path = dm.split_cache.tokens_file("val")
     path.write_bytes(path.read_bytes()[:100])  # truncated, as by a kill mid-write
     again = make(tmp_path)
     assert "unreadable" in caplog.text
