@@ -15,6 +15,7 @@ import torch
 from hydra import compose, initialize_config_dir
 
 from tests.conftest import ROOT
+from tests.data.helpers import data_settings
 from tinythink import bench
 from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.tokenizer import PAD
@@ -131,11 +132,11 @@ def test_report_files(quick):
 
 
 def test_packed_batches_are_shifted_real_tokens(tmp_path):
-    dm = ThinkingDataModule(
-        cache_dir=str(tmp_path),
-        batch_size=4,
-        generator={"n_train": 64, "n_val": 8, "n_test": 8, "n_ood": 8},
+    sizes = ("n_train=64", "n_val=8", "n_test=8", "n_ood=8")
+    settings = data_settings(
+        *(f"data.generator.{n}" for n in sizes), cache_dir=str(tmp_path), batch_size=4
     )
+    dm = ThinkingDataModule(**settings)
     dm.setup("fit")
     batches = bench.packed_batches(dm, n=3, batch_size=2, seq_len=16, seed=0)
     assert len(batches) == 3

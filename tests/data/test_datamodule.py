@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.data.helpers import small_datamodule
+from tests.data.helpers import data_settings, small_datamodule
 from tinythink.data.datamodule import ThinkingDataModule
 
 
@@ -20,7 +20,7 @@ from tinythink.data.datamodule import ThinkingDataModule
 )
 def test_bad_settings(tmp_path, kw, message):
     with pytest.raises(ValueError, match=message):
-        ThinkingDataModule(cache_dir=str(tmp_path), **kw)
+        ThinkingDataModule(**data_settings(cache_dir=str(tmp_path), **kw))
 
 
 def test_jsonl_source(tmp_path):

@@ -1,6 +1,7 @@
 """The LightningDataModule: problems -> tokenizer -> one cached token array -> batches.
 
-The work is done once by :class:`~tinythink.data.cache.SplitCache`;
+The settings come from ``conf/data/``, their one home: the constructor has no
+defaults (but ``path``). The work is done once by :class:`~tinythink.data.cache.SplitCache`;
 batches are cut from its padded array by :class:`~tinythink.data.dataset.TokenRows`
 in the order of :class:`~tinythink.data.sampler.LengthGroupedSampler`.
 
@@ -53,24 +54,31 @@ def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:
 
 
 class ThinkingDataModule(LightningDataModule):
-    """Word problems (built in or from JSONL) as ``cot`` or ``direct`` training rows."""
+    """Word problems (built in or from JSONL) as ``cot`` or ``direct`` training rows.
+
+    The arguments have no defaults: ``conf/data/arithmetic.yaml`` (and ``jsonl.yaml``,
+    which starts from it) holds the values and says what each one does. Only ``path``
+    has one (None): no value in yaml could stand for it, since a yaml ``???`` does
+    not override a value it is merged over.
+    """
 
     def __init__(
         self,
-        source: str = "generated",
-        format: str = "cot",
-        loss_on: str = "answer",
-        vocab_size: int = 512,
-        max_seq_len: int = 448,
-        batch_size: int = 64,
-        num_workers: int = 0,
-        cache_dir: str = "logs/cache",
-        n_eval: int = 256,
-        generator: dict[str, Any] | None = None,
-        path: str | None = None,
-        val_fraction: float = 0.05,
-        test_fraction: float = 0.05,
-        seed: int = 1234,
+        *,
+        source: str,
+        format: str,
+        loss_on: str,
+        vocab_size: int,
+        max_seq_len: int,
+        batch_size: int,
+        num_workers: int,
+        cache_dir: str,
+        n_eval: int,
+        generator: dict[str, Any] | None,
+        val_fraction: float | None,
+        test_fraction: float | None,
+        seed: int,
+        path: str | None = None,  # data=jsonl only: conf/data/jsonl.yaml asks for it (???)
     ) -> None:
         super().__init__()
         # Stored in checkpoints, so eval.py can rebuild the same splits.
