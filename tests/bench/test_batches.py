@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from tests.data.helpers import data_settings
 from tinythink.bench.batches import packed_batches
 from tinythink.bench.config import BenchConfigError
 from tinythink.data.datamodule import ThinkingDataModule
@@ -12,11 +13,11 @@ from tinythink.data.tokenizer import PAD
 
 
 def test_packed_batches_are_shifted_real_tokens(tmp_path):
-    dm = ThinkingDataModule(
-        cache_dir=str(tmp_path),
-        batch_size=4,
-        generator={"n_train": 64, "n_val": 8, "n_test": 8, "n_ood": 8},
+    sizes = ("n_train=64", "n_val=8", "n_test=8", "n_ood=8")
+    settings = data_settings(
+        *(f"data.generator.{n}" for n in sizes), cache_dir=str(tmp_path), batch_size=4
     )
+    dm = ThinkingDataModule(**settings)
     dm.setup("fit")
     batches = packed_batches(dm, n=3, batch_size=2, seq_len=16, seed=0)
     assert len(batches) == 3

@@ -18,7 +18,7 @@ from tinythink.bench.batches import fixed_loader
 from tinythink.bench.config import PRECISIONS
 from tinythink.bench.machine import synchronizer
 from tinythink.bench.stats import cycles
-from tinythink.data.datamodule import IGNORE_INDEX
+from tinythink.data.dataset import IGNORE_INDEX
 from tinythink.model import ModelConfig, TinyThinkLM
 from tinythink.training.module import make_optimizer
 

@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 from lightning.pytorch import LightningModule
 
-from tinythink.data.datamodule import HANDWRITTEN, IGNORE_INDEX
+from tinythink.data.datamodule import HANDWRITTEN
+from tinythink.data.dataset import IGNORE_INDEX
 from tinythink.evaluation.evaluate import Attempt, solve, summarize
 from tinythink.evaluation.metrics import AnswerAccuracy
 from tinythink.model import ModelConfig, TinyThinkLM

@@ -13,6 +13,7 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from tests.conftest import ROOT, recording_opens
+from tests.data.helpers import data_settings
 from tinythink.cli import CONFIG_DIR
 from tinythink.data import jsonl
 from tinythink.data.datamodule import ThinkingDataModule, generator_config
@@ -89,7 +90,10 @@ def test_handwritten_is_not_cached_and_is_read_only_when_asked(tiny_fit, handwri
 
 
 def test_jsonl_data_serves_handwritten_too(tmp_path, handwritten):
-    dm = ThinkingDataModule(source="jsonl", path=str(tmp_path / "mine.jsonl"))
+    settings = data_settings(
+        config="jsonl", path=str(tmp_path / "mine.jsonl"), cache_dir=str(tmp_path / "cache")
+    )
+    dm = ThinkingDataModule(**settings)
     assert dm.eval_splits == ("train", "val", "test", "handwritten")
     assert len(dm.eval_problems("handwritten")) == len(ROWS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from tinythink.data.datamodule import LengthGroupedSampler
+from tinythink.data.sampler import LengthGroupedSampler
 
 
 def test_sampler_resumes_mid_epoch_in_the_same_order():
