@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
 
-from tests.conftest import build_module
+from tests.conftest import ROOT, build_module
 
 
 @pytest.mark.slow
@@ -46,7 +44,7 @@ def test_every_module_setting_has_one_home_in_the_yaml():
 
     from tinythink.training.module import TrainingModule
 
-    conf = OmegaConf.load(Path(__file__).resolve().parents[1] / "conf" / "module" / "default.yaml")
+    conf = OmegaConf.load(ROOT / "conf" / "module" / "default.yaml")
     params = inspect.signature(TrainingModule.__init__).parameters
     assert set(conf) - {"_target_"} == set(params) - {"self"}  # each yaml key is an argument
     assert [n for n, p in params.items() if p.default is not inspect.Parameter.empty] == []
