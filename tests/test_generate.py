@@ -282,18 +282,6 @@ def test_streamed_answer_is_what_solve_gives(ckpt):
             assert "".join(shown) == generate.render(completion) + "\n"
 
 
-def test_on_token_sees_each_token_as_it_is_picked():
-    torch.manual_seed(0)
-    model = TinyThinkLM(ModelConfig(vocab_size=64, d_model=32, n_layer=2, n_head=4, max_seq_len=48))
-    prompts = [[5, 6, 7], [8, 9]]
-    seen: list[list[int]] = []
-    out = model.generate(
-        prompts, 10, eos_id=-1, pad_id=0, on_token=lambda t: seen.append(t.tolist())
-    )
-    assert [list(row) for row in zip(*seen, strict=True)] == out
-    assert model.generate(prompts, 10, eos_id=-1, pad_id=0) == out  # the callback changes nothing
-
-
 @pytest.mark.parametrize(
     "completion",
     [

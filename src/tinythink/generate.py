@@ -367,9 +367,12 @@ class Asker:
         """Generate for the prompt ``ids``, streaming the rendering to ``write``."""
         import torch
 
+        from tinythink.engine import generate_batch
+
         stream = Stream(self.tokenizer, self.eos_id, write)
         generator = torch.Generator(device=self.device).manual_seed(self.seed)
-        self.model.generate(
+        generate_batch(
+            self.model,
             [ids],
             max_new_tokens=self.max_new_tokens,
             eos_id=self.eos_id,
