@@ -38,7 +38,7 @@ def solve(
     tok: Tokenizer,
     problems: list[Problem],
     *,
-    max_new_tokens: int = 256,
+    max_new_tokens: int,
     batch_size: int = 128,
     temperature: float = 0.0,
     top_k: int | None = None,
