@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from tests.test_model import EOS, PAD, tiny_model
+from tests.test_model_config_defaults import preset
 from tinythink.engine import KVCache, generate_batch
-from tinythink.model import ModelConfig, TinyThinkLM
+from tinythink.model import TinyThinkLM
 
 # --- KV cache ----------------------------------------------------------------
 
@@ -136,7 +137,7 @@ def test_top_k_one_is_greedy():
 
 def test_on_token_sees_each_token_as_it_is_picked():
     torch.manual_seed(0)
-    model = TinyThinkLM(ModelConfig(vocab_size=64, d_model=32, n_layer=2, n_head=4, max_seq_len=48))
+    model = TinyThinkLM(preset("micro", vocab_size=64, n_head=4, max_seq_len=48))
     prompts = [[5, 6, 7], [8, 9]]
     seen: list[list[int]] = []
     out = generate_batch(

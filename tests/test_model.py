@@ -5,12 +5,12 @@ Batched KV-cache generation (tinythink.engine) is tested in test_engine.py."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
+from tests.test_model_config_defaults import preset
 from tinythink.model import (
     ModelConfig,
     ModelConfigError,
@@ -25,7 +25,7 @@ EOS, PAD = 1, 0
 def tiny_config(**overrides) -> ModelConfig:
     kwargs = dict(vocab_size=64, d_model=32, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=48)
     kwargs.update(overrides)
-    return ModelConfig(**kwargs)
+    return preset("tiny", **kwargs)
 
 
 def tiny_model(seed: int = 0, sharp: bool = False, **overrides) -> TinyThinkLM:
@@ -54,7 +54,7 @@ def test_exact_param_count_hand_computed():
     # embedding 512*160 = 81,920 (tied: counted once)
     # per layer: attn 4*160^2 = 102,400; mlp 3*160*432 = 207,360; norms 2*160 = 320
     #   -> 310,080; * 6 = 1,860,480; final norm 160. Total 1,942,560.
-    config = ModelConfig(vocab_size=512, d_model=160, n_layer=6, n_head=5)
+    config = preset(vocab_size=512, d_model=160, n_layer=6, n_head=5)
     assert config.mlp_hidden == 432
     assert config.head_dim == 32
     assert config.num_params == 1_942_560
@@ -63,9 +63,9 @@ def test_exact_param_count_hand_computed():
 
 def test_default_mlp_hidden_rounds_up():
     # 8/3*192 = 512 exactly; 8/3*100 = 266.7 -> 272 (multiple of 16) or 270 (multiple of 10).
-    assert ModelConfig(max_params=10**9).mlp_hidden == 512
-    assert ModelConfig(d_model=100, n_head=5, max_params=10**9).mlp_hidden == 272
-    assert ModelConfig(d_model=100, n_head=5, mlp_multiple_of=10).mlp_hidden == 270
+    assert preset(d_model=192, n_head=6, max_params=10**9).mlp_hidden == 512
+    assert preset(d_model=100, n_head=5, max_params=10**9).mlp_hidden == 272
+    assert preset(d_model=100, n_head=5, mlp_multiple_of=10).mlp_hidden == 270
 
 
 SHAPES = [
@@ -95,7 +95,7 @@ SHAPES = [
 
 @pytest.mark.parametrize(("vocab", "d", "layers", "heads", "kv_heads", "hidden"), SHAPES)
 def test_num_params_matches_built_model(vocab, d, layers, heads, kv_heads, hidden):
-    config = ModelConfig(
+    config = preset(
         vocab_size=vocab,
         d_model=d,
         n_layer=layers,
@@ -109,11 +109,11 @@ def test_num_params_matches_built_model(vocab, d, layers, heads, kv_heads, hidde
 
 def test_reference_sizes():
     def count(**kw):
-        return ModelConfig(vocab_size=512, max_params=10**9, **kw).num_params
+        return preset(vocab_size=512, max_params=10**9, **kw).num_params
 
-    assert count() == 1_869_504  # the dataclass defaults: d=192, L=4, h=6 (the former tiny)
-    assert count(d_model=128, n_head=4) == 869_504  # model=tiny
-    assert count(n_layer=6) == 2_755_008
+    assert count(d_model=192, n_head=6) == 1_869_504  # d=192, L=4, h=6 (the former tiny)
+    assert count() == 869_504  # model=tiny
+    assert count(d_model=192, n_head=6, n_layer=6) == 2_755_008
     assert count(d_model=160, n_layer=6, n_head=5) == 1_942_560
     assert count(d_model=256, n_layer=3, n_head=8) == 2_504_448
     assert count(d_model=128, n_layer=8, n_head=4) == 1_673_344
@@ -124,7 +124,7 @@ def test_reference_sizes():
 
 def test_cap_refusal_message():
     with pytest.raises(ParameterCapError) as info:
-        ModelConfig(n_layer=40)
+        preset(vocab_size=512, d_model=192, n_head=6, n_layer=40)
     msg = str(info.value)
     # 98,304 embedding + 40 * 442,752 per layer + 192 final norm
     assert "17,808,576" in msg
@@ -144,20 +144,21 @@ def test_cap_refused_before_any_weight_is_allocated(monkeypatch):
     monkeypatch.setattr(nn.Linear, "__init__", refuse)
     monkeypatch.setattr(TinyThinkLM, "__init__", refuse)
     with pytest.raises(ParameterCapError):
-        ModelConfig(n_layer=40)
+        preset(vocab_size=512, d_model=192, n_head=6, n_layer=40)
 
 
 def test_cap_is_inclusive():
     assert (
-        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_560).num_params == 1_942_560
+        preset(vocab_size=512, d_model=160, n_layer=6, n_head=5, max_params=1_942_560).num_params
+        == 1_942_560
     )
     with pytest.raises(ParameterCapError, match="1,942,560"):
-        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_559)
+        preset(vocab_size=512, d_model=160, n_layer=6, n_head=5, max_params=1_942_559)
 
 
 def test_head_not_dividing_width():
     with pytest.raises(ModelConfigError) as info:
-        ModelConfig(d_model=192, n_head=5)
+        preset(d_model=192, n_head=5)
     msg = str(info.value)
     assert "n_head=5" in msg and "d_model=192" in msg
     assert "[1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 96]" in msg
@@ -166,13 +167,13 @@ def test_head_not_dividing_width():
 def test_odd_head_dim_rejected():
     # 96 / 32 = 3: divides, but RoPE needs an even head_dim.
     with pytest.raises(ModelConfigError, match="n_head=32") as info:
-        ModelConfig(d_model=96, n_head=32)
+        preset(d_model=96, n_head=32)
     assert "32" not in str(info.value).split("Valid n_head")[1]
 
 
 def test_kv_heads_must_divide_heads():
     with pytest.raises(ModelConfigError) as info:
-        ModelConfig(d_model=192, n_head=6, n_kv_head=4, max_params=10**9)
+        preset(d_model=192, n_head=6, n_kv_head=4, max_params=10**9)
     msg = str(info.value)
     assert "n_kv_head=4" in msg and "n_head=6" in msg and "[1, 2, 3, 6]" in msg
 
@@ -290,7 +291,7 @@ def test_param_groups_cover_every_parameter_once():
 
 
 def test_flops_per_token():
-    config = ModelConfig(d_model=160, n_layer=6, n_head=5)
+    config = preset(vocab_size=512, d_model=160, n_layer=6, n_head=5)
     # N = 1,942,560 params minus 13 norm vectors of 160 = 1,940,480 in matmuls.
     expected = 6 * 1_940_480 + 12 * 6 * 160 * 256
     assert TinyThinkLM(config).flops_per_token(256) == expected == 14_592_000
@@ -322,9 +323,4 @@ def test_plain_generate_stops_at_max_seq_len_and_refuses_longer_prompts():
 
 
 def test_tiny_preset_file_is_the_869k_shape():
-    from omegaconf import OmegaConf
-
-    root = Path(__file__).resolve().parents[1]
-    tiny = OmegaConf.load(root / "conf" / "model" / "tiny.yaml")
-    shape = {k: tiny[k] for k in ("d_model", "n_layer", "n_head", "n_kv_head", "mlp_hidden")}
-    assert ModelConfig(vocab_size=512, **shape).num_params == 869_504
+    assert preset("tiny", vocab_size=512).num_params == 869_504

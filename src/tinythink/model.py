@@ -38,17 +38,24 @@ class ParameterCapError(ModelConfigError):
 
 @dataclass
 class ModelConfig:
-    vocab_size: int = 512
-    d_model: int = 192
-    n_layer: int = 4
-    n_head: int = 6
-    n_kv_head: int | None = None  # grouped-query attention; None means n_head (plain MHA)
-    mlp_hidden: int | None = None  # None: 8/3 * d_model rounded up to mlp_multiple_of
-    mlp_multiple_of: int = 16
-    max_seq_len: int = 256
-    rope_theta: float = 10000.0
-    norm_eps: float = 1e-5
-    max_params: int = 2_000_000
+    """Every size of the model; TinyThinkLM reads nothing else.
+
+    No field has a default: the presets in conf/model/ hold the values (tiny.yaml
+    sets them all; micro and small change the shape), so each value has one home
+    and every field can be overridden on the command line.
+    """
+
+    vocab_size: int
+    d_model: int
+    n_layer: int
+    n_head: int
+    n_kv_head: int | None  # grouped-query attention; None means n_head (plain MHA)
+    mlp_hidden: int | None  # None: 8/3 * d_model rounded up to mlp_multiple_of
+    mlp_multiple_of: int
+    max_seq_len: int  # positions supported (RoPE tables; no parameters)
+    rope_theta: float
+    norm_eps: float
+    max_params: int  # refuse configs with more parameters than this
     # Derived in __post_init__, not constructor arguments.
     head_dim: int = field(init=False)
     num_params: int = field(init=False)
