@@ -371,19 +371,14 @@ class TinyThinkLM(nn.Module):
         """Continue one prompt; return only the new tokens, cut before the first eos.
 
         The readable reference: every step runs the whole sequence again, with no
-        KV cache and no batch. tinythink.engine.generate_batch picks the same tokens,
+        KV cache and no batch; tinythink.engine.generate_batch picks the same tokens
         faster, for many prompts at once. Stops at eos, after max_new_tokens, or when
-        the sequence fills max_seq_len.
+        the sequence fills max_seq_len (a longer prompt fails in forward).
         """
         check_sampling(temperature, top_k)
-        if len(prompt) > self.config.max_seq_len:
-            raise ValueError(
-                f"prompt of {len(prompt)} tokens is longer than "
-                f"max_seq_len={self.config.max_seq_len}"
-            )
         seq = torch.tensor([prompt], dtype=torch.long, device=self.lm_head.weight.device)  # (1, T)
         new: list[int] = []
-        while len(new) < max_new_tokens and seq.size(1) < self.config.max_seq_len:
+        while len(new) < max_new_tokens and seq.size(1) != self.config.max_seq_len:
             logits = self(seq)[:, -1]  # (1, vocab_size): the prediction after the last token
             nxt = next_token(logits, temperature, top_k, generator)  # (1,)
             if int(nxt) == eos_id:
