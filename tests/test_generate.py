@@ -21,11 +21,12 @@ import torch
 from tokenizers import Tokenizer
 
 from tests.conftest import ROOT, run_script
+from tests.test_model_config_defaults import preset
 from tinythink import generate
 from tinythink.data.problem import Problem, prompt_text
 from tinythink.data.tokenizer import EOS, encode, train_tokenizer
 from tinythink.evaluation.evaluate import solve
-from tinythink.model import ModelConfig, TinyThinkLM
+from tinythink.model import TinyThinkLM
 
 CONTEXT = 128  # the test model's max_seq_len: 64 tokens for the prompt, 64 kept for answers
 TRICKY = 'Ana\'s "best" (red) pens = 3, Bo has 2; how many? é 你好'
@@ -42,7 +43,7 @@ def ckpt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkpoint laid out as training writes it, in well under a second."""
     tok = train_tokenizer(TEXTS, vocab_size=300)
     torch.manual_seed(0)
-    config = ModelConfig(vocab_size=300, d_model=32, n_layer=2, n_head=2, max_seq_len=CONTEXT)
+    config = preset("micro", vocab_size=300, max_seq_len=CONTEXT)
     model = TinyThinkLM(config)
     path = tmp_path_factory.mktemp("generate") / "micro.ckpt"
     torch.save(
@@ -280,18 +281,6 @@ def test_streamed_answer_is_what_solve_gives(ckpt):
             )
             assert completion == attempt.completion
             assert "".join(shown) == generate.render(completion) + "\n"
-
-
-def test_on_token_sees_each_token_as_it_is_picked():
-    torch.manual_seed(0)
-    model = TinyThinkLM(ModelConfig(vocab_size=64, d_model=32, n_layer=2, n_head=4, max_seq_len=48))
-    prompts = [[5, 6, 7], [8, 9]]
-    seen: list[list[int]] = []
-    out = model.generate(
-        prompts, 10, eos_id=-1, pad_id=0, on_token=lambda t: seen.append(t.tolist())
-    )
-    assert [list(row) for row in zip(*seen, strict=True)] == out
-    assert model.generate(prompts, 10, eos_id=-1, pad_id=0) == out  # the callback changes nothing
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,17 @@
 """Tests for tinythink.model: parameter accounting, config validation, the
-forward pass and KV-cache generation. Models here are tiny so the file runs fast."""
+forward pass and the plain generate. Models here are tiny so the file runs fast.
+Batched KV-cache generation (tinythink.engine) is tested in test_engine.py."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
+from tests.test_model_config_defaults import preset
 from tinythink.model import (
-    KVCache,
     ModelConfig,
     ModelConfigError,
     ParameterCapError,
@@ -25,7 +25,7 @@ EOS, PAD = 1, 0
 def tiny_config(**overrides) -> ModelConfig:
     kwargs = dict(vocab_size=64, d_model=32, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=48)
     kwargs.update(overrides)
-    return ModelConfig(**kwargs)
+    return preset("tiny", **kwargs)
 
 
 def tiny_model(seed: int = 0, sharp: bool = False, **overrides) -> TinyThinkLM:
@@ -54,7 +54,7 @@ def test_exact_param_count_hand_computed():
     # embedding 512*160 = 81,920 (tied: counted once)
     # per layer: attn 4*160^2 = 102,400; mlp 3*160*432 = 207,360; norms 2*160 = 320
     #   -> 310,080; * 6 = 1,860,480; final norm 160. Total 1,942,560.
-    config = ModelConfig(vocab_size=512, d_model=160, n_layer=6, n_head=5)
+    config = preset(vocab_size=512, d_model=160, n_layer=6, n_head=5)
     assert config.mlp_hidden == 432
     assert config.head_dim == 32
     assert config.num_params == 1_942_560
@@ -63,9 +63,9 @@ def test_exact_param_count_hand_computed():
 
 def test_default_mlp_hidden_rounds_up():
     # 8/3*192 = 512 exactly; 8/3*100 = 266.7 -> 272 (multiple of 16) or 270 (multiple of 10).
-    assert ModelConfig(max_params=10**9).mlp_hidden == 512
-    assert ModelConfig(d_model=100, n_head=5, max_params=10**9).mlp_hidden == 272
-    assert ModelConfig(d_model=100, n_head=5, mlp_multiple_of=10).mlp_hidden == 270
+    assert preset(d_model=192, n_head=6, max_params=10**9).mlp_hidden == 512
+    assert preset(d_model=100, n_head=5, max_params=10**9).mlp_hidden == 272
+    assert preset(d_model=100, n_head=5, mlp_multiple_of=10).mlp_hidden == 270
 
 
 SHAPES = [
@@ -95,7 +95,7 @@ SHAPES = [
 
 @pytest.mark.parametrize(("vocab", "d", "layers", "heads", "kv_heads", "hidden"), SHAPES)
 def test_num_params_matches_built_model(vocab, d, layers, heads, kv_heads, hidden):
-    config = ModelConfig(
+    config = preset(
         vocab_size=vocab,
         d_model=d,
         n_layer=layers,
@@ -109,11 +109,11 @@ def test_num_params_matches_built_model(vocab, d, layers, heads, kv_heads, hidde
 
 def test_reference_sizes():
     def count(**kw):
-        return ModelConfig(vocab_size=512, max_params=10**9, **kw).num_params
+        return preset(vocab_size=512, max_params=10**9, **kw).num_params
 
-    assert count() == 1_869_504  # the dataclass defaults: d=192, L=4, h=6 (the former tiny)
-    assert count(d_model=128, n_head=4) == 869_504  # model=tiny
-    assert count(n_layer=6) == 2_755_008
+    assert count(d_model=192, n_head=6) == 1_869_504  # d=192, L=4, h=6 (the former tiny)
+    assert count() == 869_504  # model=tiny
+    assert count(d_model=192, n_head=6, n_layer=6) == 2_755_008
     assert count(d_model=160, n_layer=6, n_head=5) == 1_942_560
     assert count(d_model=256, n_layer=3, n_head=8) == 2_504_448
     assert count(d_model=128, n_layer=8, n_head=4) == 1_673_344
@@ -124,7 +124,7 @@ def test_reference_sizes():
 
 def test_cap_refusal_message():
     with pytest.raises(ParameterCapError) as info:
-        ModelConfig(n_layer=40)
+        preset(vocab_size=512, d_model=192, n_head=6, n_layer=40)
     msg = str(info.value)
     # 98,304 embedding + 40 * 442,752 per layer + 192 final norm
     assert "17,808,576" in msg
@@ -144,20 +144,21 @@ def test_cap_refused_before_any_weight_is_allocated(monkeypatch):
     monkeypatch.setattr(nn.Linear, "__init__", refuse)
     monkeypatch.setattr(TinyThinkLM, "__init__", refuse)
     with pytest.raises(ParameterCapError):
-        ModelConfig(n_layer=40)
+        preset(vocab_size=512, d_model=192, n_head=6, n_layer=40)
 
 
 def test_cap_is_inclusive():
     assert (
-        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_560).num_params == 1_942_560
+        preset(vocab_size=512, d_model=160, n_layer=6, n_head=5, max_params=1_942_560).num_params
+        == 1_942_560
     )
     with pytest.raises(ParameterCapError, match="1,942,560"):
-        ModelConfig(d_model=160, n_layer=6, n_head=5, max_params=1_942_559)
+        preset(vocab_size=512, d_model=160, n_layer=6, n_head=5, max_params=1_942_559)
 
 
 def test_head_not_dividing_width():
     with pytest.raises(ModelConfigError) as info:
-        ModelConfig(d_model=192, n_head=5)
+        preset(d_model=192, n_head=5)
     msg = str(info.value)
     assert "n_head=5" in msg and "d_model=192" in msg
     assert "[1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 96]" in msg
@@ -166,13 +167,13 @@ def test_head_not_dividing_width():
 def test_odd_head_dim_rejected():
     # 96 / 32 = 3: divides, but RoPE needs an even head_dim.
     with pytest.raises(ModelConfigError, match="n_head=32") as info:
-        ModelConfig(d_model=96, n_head=32)
+        preset(d_model=96, n_head=32)
     assert "32" not in str(info.value).split("Valid n_head")[1]
 
 
 def test_kv_heads_must_divide_heads():
     with pytest.raises(ModelConfigError) as info:
-        ModelConfig(d_model=192, n_head=6, n_kv_head=4, max_params=10**9)
+        preset(d_model=192, n_head=6, n_kv_head=4, max_params=10**9)
     msg = str(info.value)
     assert "n_kv_head=4" in msg and "n_head=6" in msg and "[1, 2, 3, 6]" in msg
 
@@ -261,23 +262,6 @@ def test_rotary_is_a_relative_rotation():
     assert not torch.allclose((at(q, 9) * at(k, 5)).sum(), score)
 
 
-def test_kv_cache_incremental_forward_matches_full():
-    model = tiny_model(sharp=True)
-    idx = torch.randint(2, 64, (2, 9))
-    full = model(idx)
-    cfg = model.config
-    cache = [
-        KVCache(2, cfg.n_kv_head, 9, cfg.head_dim, idx.device, torch.float32)
-        for _ in range(cfg.n_layer)
-    ]
-    pieces = [model(idx[:, :5], cache=cache)]  # prefill, then chunks of 1 and 3
-    pieces.append(model(idx[:, 5:6], cache=cache))
-    pieces.append(model(idx[:, 6:9], cache=cache))
-    torch.testing.assert_close(torch.cat(pieces, dim=1), full, rtol=1e-4, atol=1e-4)
-    with pytest.raises(RuntimeError, match="KV cache overflow"):
-        model(idx[:, :1], cache=cache)
-
-
 def test_causality():
     model = tiny_model()
     idx = torch.randint(2, 64, (2, 12))
@@ -307,115 +291,36 @@ def test_param_groups_cover_every_parameter_once():
 
 
 def test_flops_per_token():
-    config = ModelConfig(d_model=160, n_layer=6, n_head=5)
+    config = preset(vocab_size=512, d_model=160, n_layer=6, n_head=5)
     # N = 1,942,560 params minus 13 norm vectors of 160 = 1,940,480 in matmuls.
     expected = 6 * 1_940_480 + 12 * 6 * 160 * 256
     assert TinyThinkLM(config).flops_per_token(256) == expected == 14_592_000
 
 
-# --- generation --------------------------------------------------------------
-
-PROMPTS = [[5, 9, 12, 3, 7, 22, 8], [17, 4], [30, 31, 32, 33]]
+# --- plain generate ----------------------------------------------------------
 
 
-def test_greedy_cache_matches_no_cache():
+def test_plain_generate_is_argmax_of_full_forward_cut_at_eos():
     model = tiny_model(sharp=True)
-    with_cache = model.generate(PROMPTS, 12, eos_id=EOS, pad_id=PAD)
-    without = model.generate(PROMPTS, 12, eos_id=EOS, pad_id=PAD, use_cache=False)
-    assert with_cache == without
-    assert [len(r) for r in with_cache] == [12, 12, 12]  # this seed emits no eos
-
-
-def test_greedy_matches_argmax_of_full_forward():
-    model = tiny_model(sharp=True)
-    prompt = PROMPTS[0]
+    prompt = [5, 9, 12, 3, 7, 22, 8]
     seq = list(prompt)
     for _ in range(6):
         seq.append(int(model(torch.tensor([seq]))[0, -1].argmax()))
-    assert model.generate([prompt], 6, eos_id=EOS, pad_id=PAD) == [seq[len(prompt) :]]
+    new = seq[len(prompt) :]
+    assert model.generate(prompt, 6, eos_id=EOS) == new
+    eos = new[3]
+    assert model.generate(prompt, 6, eos_id=eos) == new[: new.index(eos)]
 
 
-@pytest.mark.parametrize("use_cache", [True, False])
-def test_left_padded_batch_equals_each_alone(use_cache):
-    model = tiny_model(seed=1, sharp=True)
-    batched = model.generate(PROMPTS, 10, eos_id=EOS, pad_id=PAD, use_cache=use_cache)
-    alone = [
-        model.generate([p], 10, eos_id=EOS, pad_id=PAD, use_cache=use_cache)[0] for p in PROMPTS
-    ]
-    assert batched == alone
-
-
-def test_padded_prefill_logits_equal_alone():
-    # A stronger check than token equality: the prefill logits of a padded row
-    # equal those of the row run alone, position by position.
-    model = tiny_model(seed=2, sharp=True)
-    prompt, padded = [17, 4, 9], [PAD, PAD, PAD, 17, 4, 9]
-    pos = torch.tensor([[0, 0, 0, 0, 1, 2]])
-    slots = torch.arange(6)
-    key_ok = slots >= 3
-    mask = (slots[None, :] <= slots[:, None]) & (key_ok[None, :] | torch.eye(6, dtype=torch.bool))
-    padded_logits = model(torch.tensor([padded]), pos, mask[None, None])
-    alone_logits = model(torch.tensor([prompt]))
-    torch.testing.assert_close(padded_logits[:, 3:], alone_logits, rtol=1e-5, atol=1e-5)
-
-
-def test_eos_cut_and_early_stop():
-    model = tiny_model(sharp=True)
-    free = model.generate(PROMPTS, 12, eos_id=EOS, pad_id=PAD)
-    # Declare a token that row 0 produces (not as its first token) to be eos: every row
-    # is cut before its first occurrence of it, and the tokens before it are unchanged.
-    row0 = free[0]
-    first_new = next(i for i in range(1, len(row0)) if row0[i] not in row0[:i])
-    eos = row0[first_new]
-    cut = model.generate(PROMPTS, 12, eos_id=eos, pad_id=PAD)
-    for full, row in zip(free, cut, strict=True):
-        assert row == (full[: full.index(eos)] if eos in full else full)
-    assert cut[0] == row0[:first_new] != []
-
-    # Early stop: a single row stops stepping once eos appears.
-    calls = []
-    model.register_forward_hook(lambda *_: calls.append(1))
-    out = model.generate([PROMPTS[0]], 40, eos_id=eos, pad_id=PAD)
-    assert out == [row0[:first_new]]
-    assert len(calls) == 1 + first_new  # prefill + one step per token before eos
-
-
-def test_max_seq_len_clips_and_refuses():
+def test_plain_generate_stops_at_max_seq_len_and_refuses_longer_prompts():
     model = tiny_model(sharp=True)  # max_seq_len 48
-    out = model.generate([[5] * 40, [6, 7]], 100, eos_id=-1, pad_id=PAD)
-    assert [len(r) for r in out] == [8, 8]  # longest prompt (40) + 8 = 48
-    assert model.generate([[5] * 48], 5, eos_id=-1, pad_id=PAD) == [[]]
+    assert len(model.generate([5] * 40, 100, eos_id=-1)) == 8
+    assert model.generate([5] * 48, 5, eos_id=-1) == []
     with pytest.raises(ValueError, match=r"49 tokens.*max_seq_len=48"):
-        model.generate([[5] * 49], 5, eos_id=EOS, pad_id=PAD)
-
-
-def test_sampling_is_reproducible_with_seeded_generator():
-    model = tiny_model(sharp=True)
-
-    def sample(seed, **kw):
-        g = torch.Generator().manual_seed(seed)
-        return model.generate(PROMPTS, 10, eos_id=EOS, pad_id=PAD, generator=g, **kw)
-
-    assert sample(0, temperature=1.0) == sample(0, temperature=1.0)
-    assert sample(0, temperature=1.0, top_k=5) == sample(0, temperature=1.0, top_k=5)
-    assert sample(0, temperature=1.0) != sample(1, temperature=1.0)
-    # The KV cache doesn't change what is sampled.
-    assert sample(3, temperature=0.8, top_k=10) == sample(
-        3, temperature=0.8, top_k=10, use_cache=False
-    )
-
-
-def test_top_k_one_is_greedy():
-    model = tiny_model(sharp=True)
-    g = torch.Generator().manual_seed(0)
-    greedy = model.generate(PROMPTS, 6, eos_id=EOS, pad_id=PAD)
-    assert model.generate(PROMPTS, 6, EOS, PAD, temperature=1.0, top_k=1, generator=g) == greedy
+        model.generate([5] * 49, 5, eos_id=EOS)
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        model.generate([5], 5, eos_id=EOS, temperature=-1.0)
 
 
 def test_tiny_preset_file_is_the_869k_shape():
-    from omegaconf import OmegaConf
-
-    root = Path(__file__).resolve().parents[1]
-    tiny = OmegaConf.load(root / "conf" / "model" / "tiny.yaml")
-    shape = {k: tiny[k] for k in ("d_model", "n_layer", "n_head", "n_kv_head", "mlp_hidden")}
-    assert ModelConfig(vocab_size=512, **shape).num_params == 869_504
+    assert preset("tiny", vocab_size=512).num_params == 869_504

@@ -106,6 +106,15 @@ def _prog() -> str:
     return f"python {name}" if name.endswith(".py") else name or "python generate.py"
 
 
+def eval_max_new_tokens() -> int:
+    """eval.py's answer budget (``max_new_tokens`` in conf/eval.yaml): the default here too."""
+    from omegaconf import OmegaConf
+
+    from tinythink.cli import CONFIG_DIR
+
+    return int(OmegaConf.load(Path(CONFIG_DIR) / "eval.yaml").max_new_tokens)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=_prog(),
@@ -133,12 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="required: the checkpoint, e.g. <run dir>/checkpoints/best.ckpt",
     )
+    max_new_tokens = eval_max_new_tokens()
     parser.add_argument(
         "--max-new-tokens",
-        type=_positive_int("--max-new-tokens", "384"),
-        default=384,
+        type=_positive_int("--max-new-tokens", str(max_new_tokens)),
+        default=max_new_tokens,
         metavar="N",
-        help="most tokens of thinking and answer per question (default: 384)",
+        help="most tokens of thinking and answer per question (default: %(default)s)",
     )
     parser.add_argument(
         "--temperature",
@@ -367,9 +377,12 @@ class Asker:
         """Generate for the prompt ``ids``, streaming the rendering to ``write``."""
         import torch
 
+        from tinythink.engine import generate_batch
+
         stream = Stream(self.tokenizer, self.eos_id, write)
         generator = torch.Generator(device=self.device).manual_seed(self.seed)
-        self.model.generate(
+        generate_batch(
+            self.model,
             [ids],
             max_new_tokens=self.max_new_tokens,
             eos_id=self.eos_id,

@@ -4,7 +4,8 @@ A small Llama-style decoder: token embedding -> n_layer pre-norm blocks
 (RMSNorm, rotary causal self-attention with optional grouped-query heads,
 RMSNorm, SwiGLU MLP) -> final RMSNorm -> output head tied to the embedding.
 No biases anywhere. Read top to bottom: config, norm, rotary, attention, MLP,
-block, model, generation.
+block, model, and a plain one-prompt generate. Batched generation with a KV
+cache, the fast path that evaluation and the CLI use, is tinythink.engine.
 
 Depends only on torch, so it can be imported by training, evaluation and
 export code alike.
@@ -13,12 +14,15 @@ export code alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+if TYPE_CHECKING:
+    from tinythink.engine import KVCache
 
 # -----------------------------------------------------------------------------
 # Config
@@ -34,17 +38,24 @@ class ParameterCapError(ModelConfigError):
 
 @dataclass
 class ModelConfig:
-    vocab_size: int = 512
-    d_model: int = 192
-    n_layer: int = 4
-    n_head: int = 6
-    n_kv_head: int | None = None  # grouped-query attention; None means n_head (plain MHA)
-    mlp_hidden: int | None = None  # None: 8/3 * d_model rounded up to mlp_multiple_of
-    mlp_multiple_of: int = 16
-    max_seq_len: int = 256
-    rope_theta: float = 10000.0
-    norm_eps: float = 1e-5
-    max_params: int = 2_000_000
+    """Every size of the model; TinyThinkLM reads nothing else.
+
+    No field has a default: the presets in conf/model/ hold the values (tiny.yaml
+    sets them all; micro and small change the shape), so each value has one home
+    and every field can be overridden on the command line.
+    """
+
+    vocab_size: int
+    d_model: int
+    n_layer: int
+    n_head: int
+    n_kv_head: int | None  # grouped-query attention; None means n_head (plain MHA)
+    mlp_hidden: int | None  # None: 8/3 * d_model rounded up to mlp_multiple_of
+    mlp_multiple_of: int
+    max_seq_len: int  # positions supported (RoPE tables; no parameters)
+    rope_theta: float
+    norm_eps: float
+    max_params: int  # refuse configs with more parameters than this
     # Derived in __post_init__, not constructor arguments.
     head_dim: int = field(init=False)
     num_params: int = field(init=False)
@@ -180,36 +191,6 @@ def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
     return out.type_as(x)
 
 
-class KVCache:
-    """Preallocated keys/values for one attention layer during generation.
-
-    Slots are written left to right; `length` is the number of filled slots.
-    """
-
-    def __init__(
-        self,
-        batch: int,
-        n_kv_head: int,
-        max_len: int,
-        head_dim: int,
-        device: torch.device,
-        dtype: torch.dtype,
-    ) -> None:
-        self.k = torch.zeros(batch, n_kv_head, max_len, head_dim, device=device, dtype=dtype)
-        self.v = torch.zeros_like(self.k)
-        self.length = 0
-
-    def update(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
-        """Append k, v (B, nkv, T, hs); return all keys/values so far (B, nkv, S, hs)."""
-        start, end = self.length, self.length + k.size(2)
-        if end > self.k.size(2):
-            raise RuntimeError(f"KV cache overflow: {end} > {self.k.size(2)} slots")
-        self.k[:, :, start:end] = k
-        self.v[:, :, start:end] = v
-        self.length = end
-        return self.k[:, :, :end], self.v[:, :, :end]
-
-
 class CausalSelfAttention(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -324,8 +305,9 @@ class TinyThinkLM(nn.Module):
         """Logits (B, T, vocab_size) for token ids idx (B, T).
 
         Training passes only idx: positions 0..T-1 and a plain causal mask (fast path).
-        Generation also passes per-row position_ids (B, T), a boolean attn_mask
-        (B, 1, T, S) that is True where a query may attend, and one KVCache per layer.
+        Batched generation (tinythink.engine) also passes per-row position_ids (B, T),
+        a boolean attn_mask (B, 1, T, S) that is True where a query may attend, and one
+        KVCache per layer.
         """
         B, T = idx.shape
         past = cache[0].length if cache is not None else 0
@@ -379,106 +361,57 @@ class TinyThinkLM(nn.Module):
     @torch.no_grad()
     def generate(
         self,
-        prompts: list[list[int]],
+        prompt: list[int],
         max_new_tokens: int,
         eos_id: int,
-        pad_id: int,
         temperature: float = 0.0,
         top_k: int | None = None,
         generator: torch.Generator | None = None,
-        use_cache: bool = True,
-        on_token: Callable[[Tensor], None] | None = None,
-    ) -> list[list[int]]:
-        """Continue each prompt; return only the new tokens, cut before the first eos.
+    ) -> list[int]:
+        """Continue one prompt; return only the new tokens, cut before the first eos.
 
-        Prompts of different lengths run as one batch: they are left-padded, pads are
-        masked out as keys, and each row gets its own positions (0 at its first real
-        token), so every row matches what generating it alone would give.
-        temperature == 0 is greedy; otherwise sample from softmax(logits / temperature),
-        optionally restricted to the top_k tokens. use_cache=False recomputes the whole
-        sequence each step (a slow baseline with the same outputs).
-        max_new_tokens is clipped so prompt + output fits in max_seq_len.
-        on_token, if given, is called with each step's new tokens (B,) as soon as they
-        are picked (eos included; rows already done keep getting tokens), for streaming.
+        The readable reference: every step runs the whole sequence again, with no
+        KV cache and no batch; tinythink.engine.generate_batch picks the same tokens
+        faster, for many prompts at once. Stops at eos, after max_new_tokens, or when
+        the sequence fills max_seq_len (a longer prompt fails in forward).
         """
-        if not prompts or any(len(p) == 0 for p in prompts):
-            raise ValueError("generate needs at least one prompt and every prompt non-empty")
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
-        if top_k is not None and top_k <= 0:
-            raise ValueError(f"top_k must be positive or None, got {top_k}")
-        max_len = self.config.max_seq_len
-        lengths = [len(p) for p in prompts]
-        prompt_len = max(lengths)
-        if prompt_len > max_len:
-            raise ValueError(f"prompt of {prompt_len} tokens is longer than max_seq_len={max_len}")
-        max_new = max(0, min(max_new_tokens, max_len - prompt_len))
-        B, total = len(prompts), prompt_len + max_new
-        device = self.lm_head.weight.device
-        if max_new == 0:
-            return [[] for _ in prompts]
-
-        # Left-pad into one (B, prompt_len) tensor; row b's real tokens start at slot pad[b].
-        pad = torch.tensor([prompt_len - n for n in lengths], device=device)  # (B,)
-        seq = torch.full((B, total), pad_id, dtype=torch.long, device=device)  # (B, total)
-        for b, p in enumerate(prompts):
-            seq[b, pad[b] : prompt_len] = torch.tensor(p, dtype=torch.long, device=device)
-        slots = torch.arange(total, device=device)  # (total,)
-        positions = (slots[None, :] - pad[:, None]).clamp(min=0)  # (B, total)
-        key_ok = slots[None, :] >= pad[:, None]  # (B, total): False on pads
-
-        def mask(start: int, end: int) -> Tensor:
-            """(B, 1, end-start, end): query slots start..end-1 over key slots 0..end-1."""
-            q, k = slots[start:end, None], slots[None, :end]  # (T, 1), (1, S)
-            # Pad queries may also see themselves: on some torch versions a query with
-            # nothing to attend to gives NaN, and NaN * 0 attention weight would then
-            # leak into the real rows through the pads' keys and values.
-            allowed = (k <= q) & (key_ok[:, None, :end] | (k == q))  # (B, T, S)
-            return allowed[:, None]  # (B, 1, T, S)
-
-        cache = None
-        if use_cache:
-            dtype = self.lm_head.weight.dtype
-            cache = [
-                KVCache(B, self.config.n_kv_head, total, self.config.head_dim, device, dtype)
-                for _ in self.blocks
-            ]
-        # Prefill: the whole prompt in one pass.
-        n = prompt_len
-        logits = self(seq[:, :n], positions[:, :n], mask(0, n), cache)[:, -1]  # (B, V)
-        done = torch.zeros(B, dtype=torch.bool, device=device)
-        cur = prompt_len
-        while True:
-            nxt = self._pick(logits, temperature, top_k, generator)  # (B,)
-            seq[:, cur] = nxt
-            if on_token is not None:
-                on_token(nxt)
-            cur += 1
-            done |= nxt == eos_id
-            if cur == total or bool(done.all()):
+        check_sampling(temperature, top_k)
+        seq = torch.tensor([prompt], dtype=torch.long, device=self.lm_head.weight.device)  # (1, T)
+        new: list[int] = []
+        while len(new) < max_new_tokens and seq.size(1) != self.config.max_seq_len:
+            logits = self(seq)[:, -1]  # (1, vocab_size): the prediction after the last token
+            nxt = next_token(logits, temperature, top_k, generator)  # (1,)
+            if int(nxt) == eos_id:
                 break
-            if use_cache:  # feed only the new token; keys/values of the rest are cached
-                logits = self(
-                    seq[:, cur - 1 : cur], positions[:, cur - 1 : cur], mask(cur - 1, cur), cache
-                )[:, -1]
-            else:
-                logits = self(seq[:, :cur], positions[:, :cur], mask(0, cur))[:, -1]
+            new.append(int(nxt))
+            seq = torch.cat([seq, nxt[:, None]], dim=1)  # (1, T + 1)
+        return new
 
-        out = []
-        for row in seq[:, prompt_len:cur].tolist():
-            out.append(row[: row.index(eos_id)] if eos_id in row else row)
-        return out
 
-    @staticmethod
-    def _pick(
-        logits: Tensor, temperature: float, top_k: int | None, generator: torch.Generator | None
-    ) -> Tensor:
-        """Next token per row from logits (B, V): argmax, or a tempered top-k sample."""
-        if temperature == 0:
-            return logits.argmax(dim=-1)
-        logits = logits.float() / temperature
-        if top_k is not None and top_k < logits.size(-1):
-            kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]  # (B, 1)
-            logits = logits.masked_fill(logits < kth, float("-inf"))
-        probs = F.softmax(logits, dim=-1)
-        return torch.multinomial(probs, 1, generator=generator).squeeze(-1)  # (B,)
+def next_token(
+    logits: Tensor,
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """Next token per row from logits (B, V): argmax, or a tempered top-k sample.
+
+    temperature == 0 is greedy; otherwise sample from softmax(logits / temperature),
+    optionally restricted to the top_k tokens.
+    """
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits.float() / temperature
+    if top_k is not None and top_k < logits.size(-1):
+        kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = F.softmax(logits, dim=-1)
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)  # (B,)
+
+
+def check_sampling(temperature: float, top_k: int | None) -> None:
+    """Refuse settings next_token cannot use, before any forward pass."""
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0, got {temperature}")
+    if top_k is not None and top_k <= 0:
+        raise ValueError(f"top_k must be positive or None, got {top_k}")

@@ -15,6 +15,7 @@ from tokenizers import Tokenizer
 
 from tinythink.data.problem import Problem, extract_answer, prompt_text
 from tinythink.data.tokenizer import EOS, PAD, decode, encode
+from tinythink.engine import generate_batch
 from tinythink.model import TinyThinkLM
 
 
@@ -37,7 +38,7 @@ def solve(
     tok: Tokenizer,
     problems: list[Problem],
     *,
-    max_new_tokens: int = 256,
+    max_new_tokens: int,
     batch_size: int = 128,
     temperature: float = 0.0,
     top_k: int | None = None,
@@ -54,7 +55,8 @@ def solve(
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         prompts = [encode(tok, prompt_text(problems[i].question)) for i in chunk]
-        outputs = model.generate(
+        outputs = generate_batch(
+            model,
             prompts,
             max_new_tokens=max_new_tokens,
             eos_id=eos,
