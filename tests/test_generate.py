@@ -22,9 +22,9 @@ from tokenizers import Tokenizer
 
 from tests.conftest import ROOT, run_script
 from tests.test_model_config_defaults import preset
-from tinythink import generate
+from tinythink import asking, generate
 from tinythink.data.problem import Problem, prompt_text
-from tinythink.data.tokenizer import EOS, encode, train_tokenizer
+from tinythink.data.tokenizer import encode, train_tokenizer
 from tinythink.evaluation.evaluate import solve
 from tinythink.model import TinyThinkLM
 
@@ -280,43 +280,7 @@ def test_streamed_answer_is_what_solve_gives(ckpt):
                 generator=torch.Generator().manual_seed(args.seed),
             )
             assert completion == attempt.completion
-            assert "".join(shown) == generate.render(completion) + "\n"
-
-
-@pytest.mark.parametrize(
-    "completion",
-    [
-        " <think> 47+38: 7+8=15, so 85. 你好 é </think> Answer: 85",
-        " <think> 47+38: 7+8=15, so",  # cut off mid-thought
-        " Answer: 12",  # direct format
-        " <think> </think>",
-        "",
-        " é你好 <think> x </think> Answer: 3",
-        " \x1b[31m red\r </think>",
-    ],
-)
-def test_streaming_prints_exactly_the_final_rendering(completion):
-    tok = train_tokenizer(TEXTS, vocab_size=300)
-    ids = encode(tok, completion)
-    shown: list[str] = []
-    stream = generate.Stream(tok, tok.token_to_id(EOS), shown.append)
-    for i in [*ids, tok.token_to_id(EOS), 5, 6]:  # nothing after eos is shown
-        stream.push(i)
-    assert stream.finish() == completion
-    assert "".join(shown) == generate.render(completion) + "\n"
-    assert "\ufffd" not in "".join(shown) or "\x1b" in completion
-
-
-def test_render_lines():
-    assert generate.render(" <think> 3-1=2 </think> Answer: 2") == "Thinking: 3-1=2\nAnswer: 2"
-    assert generate.render(" <think> 3-1=2 </think>") == "Thinking: 3-1=2\n(no answer)"
-    assert generate.render(" <think> 3-1") == "Thinking: 3-1\n(no answer)"
-    assert generate.render("  ") == "(no answer)"
-    assert generate.render(" Answer: 7") == "Answer: 7"
-    assert generate.render(" \x1b[2J\rAnswer:\t7") == "\ufffd[2J\ufffdAnswer:\t7"
-    # tags arriving in pieces are held back until they are whole
-    assert generate.render(" <thi", final=False) == ""
-    assert generate.render(" <think> 3-1 </th", final=False) == "Thinking: 3-1"
+            assert "".join(shown) == asking.render(completion) + "\n"
 
 
 # -----------------------------------------------------------------------------
@@ -348,7 +312,7 @@ def test_chat_answers_until_end_of_input(ckpt, monkeypatch, capsys):
 
 def _expected_answer(ckpt: Path, question: str) -> str:
     asker = generate.Asker.load(generate.parse_args(["--ckpt", str(ckpt), "--max-new-tokens=8"]))
-    return generate.render(asker.answer(asker.prompt_ids(question), lambda _: None))
+    return asking.render(asker.answer(asker.prompt_ids(question), lambda _: None))
 
 
 @pytest.mark.parametrize("quit_key", ["\x04", "\x03"], ids=["ctrl-d", "ctrl-c"])

@@ -19,7 +19,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from tests.conftest import ROOT, run_script
-from tinythink.model import ModelConfig
+from tests.presets import preset
 
 # debug=fast cut down to seconds per point: a few problems, 4 steps, one validation.
 TINY = [
@@ -154,7 +154,7 @@ def test_submitit_local_launcher_runs_each_point_in_its_own_process(tmp_path, ca
 def test_optuna_samples_only_shapes_under_the_cap(tmp_path, cache_dir):
     cap = 40_000
     # Without the bound, widths up to 128 would be sampled: far over this cap.
-    assert ModelConfig(d_model=128, n_layer=1, n_head=2, max_params=10**9).num_params > cap
+    assert preset(d_model=128, n_layer=1, n_head=2, max_params=10**9).num_params > cap
     result = run_script(
         "train.py",
         "hparams_search=optuna",

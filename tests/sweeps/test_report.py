@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
+from tests.presets import preset_values
 from tinythink.model import ModelConfig
 from tinythink.sweeps.__main__ import main
 from tinythink.sweeps.jobs import load_jobs
@@ -42,9 +43,8 @@ def _write_job(sweep: Path, job: str, overrides: list[str], results: dict | None
 
 
 def _shape(n_layer: int, d_model: int, n_head: int = 2) -> dict:
-    return dict(
-        n_layer=n_layer, d_model=d_model, n_head=n_head, vocab_size=512, max_params=2_000_000
-    )
+    shape = dict(n_layer=n_layer, d_model=d_model, n_head=n_head)
+    return {**preset_values("tiny"), **shape, "vocab_size": 512, "max_params": 2_000_000}
 
 
 def _finished(n_layer: int, d_model: int, acc: float | None, loss: float) -> dict:

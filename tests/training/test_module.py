@@ -6,11 +6,12 @@ import pytest
 import torch
 
 from tests.conftest import ROOT, build_module
+from tests.presets import preset_values
 
 
 @pytest.mark.slow
 def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
-    shape = {"vocab_size": 64, "d_model": 32, "n_layer": 2, "n_head": 2, "max_seq_len": 64}
+    shape = {**preset_values("micro"), "vocab_size": 64, "max_seq_len": 64}
     torch.manual_seed(0)
     eager = build_module(shape)
     compiled = build_module(shape, compile=True)
@@ -33,7 +34,7 @@ def test_compiled_training_forward_matches_eager_and_keeps_checkpoint_keys():
 
 def test_compile_must_be_a_bool():
     with pytest.raises(ValueError, match=r"module\.compile must be true or false, got 'ture'"):
-        build_module({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2}, compile="ture")
+        build_module({**preset_values("micro"), "vocab_size": 64, "n_layer": 1}, compile="ture")
 
 
 def test_every_module_setting_has_one_home_in_the_yaml():
@@ -48,7 +49,7 @@ def test_every_module_setting_has_one_home_in_the_yaml():
     params = inspect.signature(TrainingModule.__init__).parameters
     assert set(conf) - {"_target_"} == set(params) - {"self"}  # each yaml key is an argument
     assert [n for n, p in params.items() if p.default is not inspect.Parameter.empty] == []
-    module = build_module({"vocab_size": 64, "d_model": 32, "n_layer": 1, "n_head": 2})
+    module = build_module({**preset_values("micro"), "vocab_size": 64, "n_layer": 1})
     assert module.hparams.optim == OmegaConf.to_container(conf.optim)  # the yaml's, unchanged
     assert module.hparams.eval == {"max_new_tokens": 384, "batch_size": 128, "n_samples_logged": 16}
     assert module.hparams.compile is False
@@ -74,7 +75,7 @@ def _score_on_rank(rank: int, world: int, port: int, out: dict) -> None:
         return [Attempt(p, "", p.answer if p.answer % 3 == 0 else -1) for p in mine]
 
     module_lib.solve = solve
-    lm = build_module({"vocab_size": 64, "d_model": 16, "n_layer": 1, "n_head": 2})
+    lm = build_module({**preset_values("micro"), "vocab_size": 64, "d_model": 16, "n_layer": 1})
     dm = SimpleNamespace(eval_problems=lambda split: problems, tokenizer=None)
     lm._trainer = SimpleNamespace(datamodule=dm, world_size=world, global_rank=rank)
     metric = AnswerAccuracy()

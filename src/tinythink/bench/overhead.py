@@ -14,7 +14,12 @@ from tinythink.data.datamodule import ThinkingDataModule
 
 
 def time_overhead(
-    o: DictConfig, optim: dict[str, Any], dm: ThinkingDataModule, seed: int, device: torch.device
+    o: DictConfig,
+    base_model: dict[str, Any],
+    optim: dict[str, Any],
+    dm: ThinkingDataModule,
+    seed: int,
+    device: torch.device,
 ) -> dict[str, Any]:
     """Lightning's per-step cost in milliseconds, from a model so small that compute is ~0.
 
@@ -25,7 +30,8 @@ def time_overhead(
     machine, where two threads that must meet at every op stall whenever one of
     them is descheduled.
     """
-    model = OmegaConf.to_container(o.model, resolve=True)
+    # The bench's model with o.model's micro shape on top (ModelConfig has no defaults).
+    model = {**base_model, **OmegaConf.to_container(o.model, resolve=True)}
     batches = packed_batches(dm, o.warmup + o.steps + 1, o.batch_size, o.seq_len, seed)
     runs: dict[str, list[dict[str, Any]]] = {loop: [] for loop in LOOPS}
     threads = torch.get_num_threads()

@@ -64,7 +64,7 @@ def run_bench(cfg: DictConfig) -> dict[str, Any]:
     # On a GPU the host thread mostly waits: its cpu share says nothing about neighbours.
     clean = b.train.clean_cpu_share if device.type == "cpu" else 0.0
     training = training_report(timed, b, optim, headline, clean)
-    overhead = time_overhead(b.overhead, optim, dm, cfg.seed, device)
+    overhead = time_overhead(b.overhead, model, optim, dm, cfg.seed, device)
     headline_step_ms = training["by_precision"][headline]["lightning"]["step_ms"]["median"]
     overhead["share_of_headline_step"] = overhead["overhead_ms"]["median"] / headline_step_ms
     training["overhead"] = overhead
