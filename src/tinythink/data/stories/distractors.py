@@ -6,7 +6,6 @@ owned by someone the question does not ask about ("Her sister has 45 dollars.").
 
 from __future__ import annotations
 
-from tinythink.data import lexicon as lex
 from tinythink.data.stories.owners import Owner, person
 from tinythink.data.stories.wording import Story, cap
 
@@ -26,11 +25,29 @@ def add_same_thing_distractor(st: Story, owner_name: str, things: str) -> bool:
     return True
 
 
+# Distractors: sentences with numbers that the question does not need.
+DISTRACTORS = (
+    "{S} [be] {n} years old.",
+    "It is {n} degrees outside.",
+    "The store opens at {h} o'clock.",
+    "{S} [live] at number {n} on the street.",
+    "There are {n} days until the holiday.",
+    "{S} [have] {n} cousins.",
+    "The bus comes every {n} minutes.",
+    "{S}'s lucky number is {n}.",
+    "{S} [walk] {n} blocks to get there.",
+    "The room has {h} windows.",
+    "{S} [be] in grade {g}.",
+    "The clock shows {h} o'clock.",
+    "{S}'s house has {g} doors.",
+)
+
+
 def add_distractor(st: Story, who: Owner | None = None) -> None:
     """An irrelevant sentence with a number in it, before the question."""
     p = st.p
     who = who or person(p, allow_you=False)
-    template = p.choice("distractor", lex.DISTRACTORS)
+    template = p.choice("distractor", DISTRACTORS)
     sentence = st.say(
         template,
         who,
