@@ -25,7 +25,7 @@ from tests.test_model_config_defaults import preset
 from tinythink import asking, generate
 from tinythink.data.problem import Problem, prompt_text
 from tinythink.data.tokenizer import encode, train_tokenizer
-from tinythink.evaluation.evaluate import solve
+from tinythink.evaluation.scoring import solve
 from tinythink.model import TinyThinkLM
 
 CONTEXT = 128  # the test model's max_seq_len: 64 tokens for the prompt, 64 kept for answers

@@ -26,7 +26,7 @@ from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.jsonl import read_jsonl
 from tinythink.data.problem import Problem
 from tinythink.devices import device_problem
-from tinythink.evaluation.evaluate import Attempt, majority_vote, solve, summarize
+from tinythink.evaluation.scoring import Attempt, majority_vote, solve, summarize
 from tinythink.training.wandb_setup import finish_wandb, make_wandb_logger
 from tinythink.utils import atomic_write_json, atomic_write_text, discard_run_dir
 

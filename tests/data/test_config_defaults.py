@@ -31,3 +31,30 @@ def test_no_yaml_value_has_a_default_in_the_class_it_builds(config):
         k for k, p in params.items() if k != "self" and p.default is inspect.Parameter.empty
     }
     assert required <= set(settings) <= set(params)
+
+
+def test_the_generator_settings_have_no_defaults_in_their_dataclasses():
+    """data.generator's values live in the yaml only; GeneratorConfig and Difficulty take them."""
+    import dataclasses
+
+    from tinythink.data import generator as gen
+    from tinythink.data.datamodule import generator_config
+
+    for cls in (gen.GeneratorConfig, gen.Difficulty):
+        with_default = [
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        ]
+        assert with_default == [], f"{cls.__name__} has defaults for {with_default}"
+    yaml = data_settings()["generator"]
+    built = dataclasses.asdict(generator_config(yaml))
+    assert {k: v for k, v in built.items() if not isinstance(v, dict)} == {
+        k: v for k, v in yaml.items() if not isinstance(v, dict)
+    }
+    for split in ("train", "ood_steps", "ood_digits"):  # every split names its families
+        assert built[split] == {**yaml[split], "families": tuple(gen.FAMILIES)}
+    # A checkpoint's settings from before `plan` and the ood families existed still build.
+    old = {k: v for k, v in yaml.items() if k != "plan"}
+    old["ood_steps"] = {k: v for k, v in yaml["ood_steps"].items() if k != "families"}
+    assert generator_config(old) == generator_config(yaml)

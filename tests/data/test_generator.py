@@ -1,6 +1,7 @@
 """The built-in word problems: correct arithmetic, determinism, disjoint splits, and a
 train split that never shows a held-out wording or word."""
 
+import dataclasses
 import operator
 import random
 import re
@@ -9,9 +10,12 @@ import pytest
 
 from tinythink.data import generator as gen
 from tinythink.data import lexicon, stories
+from tinythink.data.datamodule import generator_config
 from tinythink.data.problem import Problem
 
-SMALL = gen.GeneratorConfig(n_train=20_000, n_val=300, n_test=300, n_ood=200)
+SIZES = {"n_train": 20_000, "n_val": 300, "n_test": 300, "n_ood": 200}
+SMALL = generator_config(SIZES)  # conf/data/arithmetic.yaml's generator, fewer rows
+TRAIN = SMALL.train
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def test_every_family_and_step_count_is_correct():
             for train in (True, False):
                 for _ in range(30):
                     p = gen.make_problem(
-                        rng, family, steps, gen.Difficulty(max_steps=6), train=train
+                        rng, family, steps, dataclasses.replace(TRAIN, max_steps=6), train=train
                     )
                     assert p.family == family
                     assert p.steps <= min(max(steps, low), high), p
@@ -82,7 +86,7 @@ def test_every_family_and_step_count_is_correct():
 
 def test_deterministic():
     assert gen.generate_split(SMALL, "val") == gen.generate_split(SMALL, "val")
-    other = gen.GeneratorConfig(n_train=20_000, n_val=300, n_test=300, n_ood=200, seed=7)
+    other = generator_config({**SIZES, "seed": 7})
     assert gen.generate_split(other, "val") != gen.generate_split(SMALL, "val")
 
 
@@ -119,15 +123,15 @@ def test_ood_is_harder_than_train(splits):
 
 
 def test_changing_train_size_keeps_val_and_test():
-    bigger = gen.GeneratorConfig(n_train=30_000, n_val=300, n_test=300, n_ood=200)
+    bigger = generator_config({**SIZES, "n_train": 30_000})
     assert gen.generate_split(bigger, "test") == gen.generate_split(SMALL, "test")
 
 
 def test_bad_difficulty_is_refused():
     with pytest.raises(ValueError, match="min_steps=3, max_steps=2"):
-        gen.Difficulty(min_steps=3, max_steps=2)
+        dataclasses.replace(TRAIN, min_steps=3, max_steps=2)
     with pytest.raises(ValueError, match=r"'poems'.*change"):
-        gen.Difficulty(families=("poems",))
+        dataclasses.replace(TRAIN, families=("poems",))
 
 
 def _segments(wording: str) -> list[list[str]]:
@@ -190,7 +194,7 @@ def test_held_out_wording_tag_matches_the_words(splits):
 
 def test_no_wording_speaks_broken_english():
     rng = random.Random(3)
-    d = gen.Difficulty()
+    d = TRAIN
     for _ in range(2000):
         family = rng.choice(gen.FAMILIES)
         q = gen.make_problem(rng, family, rng.randint(1, 4), d, train=False).question

@@ -3,6 +3,7 @@
 import pytest
 
 from tinythink.data import generator as gen
+from tinythink.data.datamodule import generator_config
 from tinythink.data.problem import completion_text, prompt_text
 from tinythink.data.tokenizer import (
     MIN_VOCAB,
@@ -17,7 +18,7 @@ from tinythink.data.tokenizer import (
 
 @pytest.fixture(scope="module")
 def tok():
-    problems = gen.generate_split(gen.GeneratorConfig(n_train=3000), "train")
+    problems = gen.generate_split(generator_config({"n_train": 3000}), "train")
     texts = [prompt_text(p.question) + completion_text(p, "cot") for p in problems]
     return train_tokenizer(texts, vocab_size=400)
 

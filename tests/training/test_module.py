@@ -62,8 +62,8 @@ def _score_on_rank(rank: int, world: int, port: int, out: dict) -> None:
     import torch.distributed as dist
 
     from tinythink.data.problem import Problem
-    from tinythink.evaluation.evaluate import Attempt
     from tinythink.evaluation.metrics import AnswerAccuracy
+    from tinythink.evaluation.scoring import Attempt
     from tinythink.training import module as module_lib
 
     dist.init_process_group(

@@ -14,7 +14,7 @@ from tinythink.bench.machine import synchronizer
 from tinythink.bench.stats import abba, spread
 from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.tokenizer import encode
-from tinythink.evaluation.evaluate import solve
+from tinythink.evaluation.scoring import solve
 from tinythink.model import TinyThinkLM
 
 

@@ -13,15 +13,18 @@ which training never does (only testing does).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from lightning.pytorch import LightningDataModule
+from omegaconf import OmegaConf
 from tokenizers import Tokenizer
 from torch.utils.data import DataLoader
 
+from tinythink.cli import CONFIG_DIR
 from tinythink.data import generator as gen
 from tinythink.data.cache import SplitCache
 from tinythink.data.dataset import TokenRows, already_batched
@@ -38,16 +41,24 @@ SOURCES = ("generated", "jsonl")
 HANDWRITTEN = "handwritten"  # the split scored by generation only, never trained on
 
 
+@functools.cache
+def _yaml_generator() -> dict[str, Any]:
+    path = Path(CONFIG_DIR) / "data" / "arithmetic.yaml"
+    return OmegaConf.to_container(OmegaConf.load(path).generator, resolve=True)
+
+
 def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:
-    """Build the generator config from the plain dict Hydra passes."""
-    cfg = dict(cfg or {})
+    """Build the generator config from the plain dict Hydra passes.
+
+    A setting the dict lacks takes ``conf/data/arithmetic.yaml``'s value: the dict
+    Hydra composes has them all; one saved in a checkpoint by an older version
+    may not (``plan``, the ood splits' ``families``).
+    """
+    yaml, cfg = _yaml_generator(), dict(cfg or {})
     for key in ("train", "ood_steps", "ood_digits"):
-        if key in cfg:
-            sub = dict(cfg[key])
-            if "families" in sub:
-                sub["families"] = tuple(sub["families"])
-            cfg[key] = gen.Difficulty(**sub)
-    return gen.GeneratorConfig(**cfg)
+        sub = {**yaml[key], **cfg.get(key, {})}
+        cfg[key] = gen.Difficulty(**{**sub, "families": tuple(sub["families"])})
+    return gen.GeneratorConfig(**{**yaml, **cfg})
 
 
 class ThinkingDataModule(LightningDataModule):

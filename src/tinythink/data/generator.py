@@ -21,7 +21,7 @@ import hashlib
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tinythink.data import stories
 from tinythink.data.problem import Problem
@@ -40,11 +40,11 @@ _SPLIT_BUCKETS["ood"] = _SPLIT_BUCKETS["test"]
 class Difficulty:
     """How hard a split's problems are: step count range and operand size."""
 
-    min_steps: int = 1
-    max_steps: int = 4
-    max_operand: int = 999  # largest number written in a question
-    max_result: int = 9999  # largest intermediate or final result
-    families: tuple[str, ...] = FAMILIES
+    min_steps: int
+    max_steps: int
+    max_operand: int  # largest number written in a question
+    max_result: int  # largest intermediate or final result
+    families: tuple[str, ...]  # kinds of story, from FAMILIES
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_steps <= self.max_steps:
@@ -67,22 +67,22 @@ class Difficulty:
 
 @dataclass(frozen=True)
 class GeneratorConfig:
-    """Sizes and difficulties of the built-in splits (the ``data.generator`` config)."""
+    """Sizes and difficulties of the built-in splits: the ``data.generator`` block of
+    ``conf/data/arithmetic.yaml``, the one home of their values (built by
+    :func:`tinythink.data.datamodule.generator_config`)."""
 
-    n_train: int = 100_000
-    n_val: int = 1_000
-    n_test: int = 1_000
-    n_ood: int = 1_000
-    seed: int = 1234
+    n_train: int
+    n_val: int
+    n_test: int
+    n_ood: int
+    seed: int
     # Open the reasoning with the whole computation in the story's numbers
     # ("30*5-24+16."), then work each step: reading first, then arithmetic.
-    plan: bool = True
-    train: Difficulty = field(default_factory=Difficulty)
+    plan: bool
+    train: Difficulty
     # OOD is harder than anything trained on: half have more steps, half bigger numbers.
-    ood_steps: Difficulty = field(default_factory=lambda: Difficulty(min_steps=5, max_steps=6))
-    ood_digits: Difficulty = field(
-        default_factory=lambda: Difficulty(max_operand=9999, max_result=99999)
-    )
+    ood_steps: Difficulty
+    ood_digits: Difficulty
 
 
 # --- digit-level working --------------------------------------------------------------------

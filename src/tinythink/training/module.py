@@ -12,8 +12,8 @@ from lightning.pytorch import LightningModule
 
 from tinythink.data.datamodule import HANDWRITTEN
 from tinythink.data.dataset import IGNORE_INDEX
-from tinythink.evaluation.evaluate import Attempt, solve, summarize
 from tinythink.evaluation.metrics import AnswerAccuracy
+from tinythink.evaluation.scoring import Attempt, solve, summarize
 from tinythink.model import ModelConfig, TinyThinkLM
 from tinythink.results import ANSWER_ACC, N_SCORED, VAL_ANSWER_ACC, VAL_LOSS
 from tinythink.results import metric as metric_name

@@ -1,4 +1,4 @@
-"""Score a model on held-out problems: generate, extract ``Answer: N``, compare.
+"""Scoring answers: generate for held-out problems, extract ``Answer: N``, compare, summarise.
 
 Pure functions over a model and a tokenizer, no Lightning: the training
 module, ``eval.py`` and the benchmarks all call :func:`solve` and
