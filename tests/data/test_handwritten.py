@@ -149,7 +149,7 @@ def test_no_handwritten_question_is_in_the_default_train_data():
     from tinythink.data import generator as gen
 
     conf = OmegaConf.load(ROOT / "conf" / "data" / "arithmetic.yaml")
-    cfg = generator_config(OmegaConf.to_container(conf.generator))
+    cfg = generator_config(OmegaConf.to_container(conf.generator, resolve=True))
     train_questions = {_norm(p.question) for p in gen.generate_split(cfg, "train")}
     clash = [p.question for p in read_handwritten() if _norm(p.question) in train_questions]
     assert clash == []
