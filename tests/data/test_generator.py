@@ -70,6 +70,9 @@ def _check_reasoning(p: Problem) -> None:
 
 
 def test_every_family_and_step_count_is_correct():
+    """Right arithmetic on the question's numbers at every step count. Whether the answer
+    is the one the story asks for (not "fewer" worked as "more") is in
+    ``tests/data/stories/test_kinds.py``: questions read and answered by hand."""
     rng = random.Random(0)
     for family in gen.FAMILIES:
         low, high = stories.KIND_STEPS[family]
