@@ -58,3 +58,10 @@ def test_the_generator_settings_have_no_defaults_in_their_dataclasses():
     old = {k: v for k, v in yaml.items() if k != "plan"}
     old["ood_steps"] = {k: v for k, v in yaml["ood_steps"].items() if k != "families"}
     assert generator_config(old) == generator_config(yaml)
+
+
+def test_one_family_given_as_a_name_is_a_list_of_one():
+    from tinythink.data.datamodule import generator_config
+
+    cfg = generator_config({"train": {"families": "change"}})
+    assert cfg.train.families == ("change",)

@@ -57,7 +57,9 @@ def generator_config(cfg: dict[str, Any] | None) -> gen.GeneratorConfig:
     yaml, cfg = _yaml_generator(), dict(cfg or {})
     for key in ("train", "ood_steps", "ood_digits"):
         sub = {**yaml[key], **cfg.get(key, {})}
-        cfg[key] = gen.Difficulty(**{**sub, "families": tuple(sub["families"])})
+        families = sub["families"]  # one name (families=change) is a list of one
+        families = (families,) if isinstance(families, str) else tuple(families)
+        cfg[key] = gen.Difficulty(**{**sub, "families": families})
     return gen.GeneratorConfig(**{**yaml, **cfg})
 
 
