@@ -96,12 +96,23 @@ def test_offline_run_writes_locally_and_says_how_to_sync(tmp_path, caplog, wandb
     assert not list(wandb_sandbox.rglob("*")), "something was written under HOME"
 
 
-def test_failed_online_start_falls_back_to_offline(tmp_path, monkeypatch, caplog):
+# train.py always passes a run id (a resume continues the same run): the failed online
+# start must not keep it from the offline one ("run ID ... is in use").
+@pytest.mark.parametrize("run_id", [None, "abcd1234"], ids=["no-id", "run-id"])
+def test_failed_online_start_falls_back_to_offline(tmp_path, monkeypatch, caplog, run_id):
     monkeypatch.setenv("WANDB_API_KEY", FAKE_KEY)
     monkeypatch.setenv("WANDB_BASE_URL", UNREACHABLE)
     monkeypatch.setattr(loggers, "resolve_wandb_mode", lambda requested: ("online", "forced"))
-    logger = make_wandb_logger(mode="online", save_dir=str(tmp_path / "logs"), init_timeout=2)
+    logger = make_wandb_logger(
+        mode="online",
+        save_dir=str(tmp_path / "logs"),
+        init_timeout=2,
+        id=run_id,
+        resume="allow" if run_id else None,
+    )
     assert logger.experiment.settings.mode == "offline"
+    if run_id:
+        assert logger.experiment.id == run_id
     assert "falling back to offline" in caplog.text
     assert "wandb sync" in caplog.text
 

@@ -176,6 +176,12 @@ def make_wandb_logger(
             "W&B online start failed (%s: %s); falling back to offline", type(err).__name__, err
         )
         finish_wandb(exit_code=1)
+        # The failed start still holds the run id in W&B's service process, so an
+        # offline start with the same id (train.py always passes one) is refused as
+        # "run ID ... is in use": stop the service; the next init starts a fresh one.
+        import wandb
+
+        wandb.teardown()
         mode, reason = "offline", f"online start failed: {type(err).__name__}"
         kwargs["log_model"] = False
         logger = _new_logger(mode, save_dir, init_timeout, **kwargs)
