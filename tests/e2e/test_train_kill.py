@@ -5,6 +5,7 @@ missing, corrupt or mismatched checkpoint is an error, never a silent fresh star
 from __future__ import annotations
 
 import json
+import re
 import signal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import torch
 
 from tests.conftest import run_script
 from tests.e2e.processes import RUN, _popen, _signal_at_step, _step_of, _train_losses
+from tests.presets import preset
 
 
 @pytest.mark.slow
@@ -132,4 +134,16 @@ def test_checkpoint_from_another_model_config_is_refused(tmp_path):
     assert result.returncode == 2, result.stderr[-2000:]
     assert f"error: {ckpt} was trained with a different model config" in result.stderr
     assert "d_model=64 in the checkpoint but 32 here" in result.stderr
+    # Every field that differs is named with both values (keys the checkpoint lacks as
+    # None), and no field that matches.
+    error = result.stderr.split(" was trained with a different model config ")[1]
+    wanted = preset("micro").to_dict()  # debug=fast's model, as train.py builds it
+    differing = {k: (other.get(k), v) for k, v in wanted.items() if other.get(k) != v}
+    assert {"d_model", "max_seq_len", "n_kv_head", "mlp_hidden"} <= differing.keys()
+    for key in wanted:
+        if key in differing:
+            saved, here = differing[key]
+            assert f"{key}={saved} in the checkpoint but {here} here" in error, key
+        else:
+            assert not re.search(rf"\b{key}=", error), key
     assert not (run / "config.yaml").exists()
