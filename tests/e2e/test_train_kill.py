@@ -38,6 +38,11 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
     assert sorted(want) == list(range(40))
     # Every step after the checkpoint was trained (and logged) by the resumed run, once.
     assert set(range(stopped_at, 40)) <= set(got)
+    # The killed run's rows are kept: every step has its row, except that the row of
+    # the step just before the checkpoint is lost if the kill landed before its flush
+    # (docs/reliability.md, known limits). Nothing past step 39.
+    assert set(range(stopped_at - 1)) <= set(got) <= set(range(40))
+    assert set(range(40)) - set(got) <= {stopped_at - 1}
     assert all(len(v) == 1 for v in got.values())
     for step, (loss,) in got.items():
         assert loss == pytest.approx(want[step][0], abs=1e-6), f"step {step}"
@@ -61,7 +66,12 @@ def test_sigterm_or_ctrl_c_saves_a_loadable_checkpoint_then_resumes(tmp_path, si
     ckpt = torch.load(run / "checkpoints" / "last.ckpt", weights_only=True)
     step = ckpt["global_step"]
     assert 4 < step < 40  # saved at the signal, not only at the last periodic save
-    assert step % 4 != 0 or step == 8  # (a signal can land right on a periodic step)
+    # Wherever the signal landed: the checkpoint holds the step the run stopped at (the
+    # one it names), and no step was trained past it.
+    (stopped,) = re.findall(rf"Stopped by {name} at step (\d+);", out)
+    assert int(stopped) == step
+    logged = set(_train_losses(run))
+    assert set(range(step - 1)) <= logged <= set(range(step)), sorted(logged)
     assert ckpt["optimizer_states"] and ckpt["lr_schedulers"]
     assert {"torch", "numpy", "python"} <= set(
         next(v for k, v in ckpt["callbacks"].items() if k.startswith("ResumableTraining"))["rng"]
