@@ -51,7 +51,7 @@ def test_sigkill_then_resume_matches_an_uninterrupted_run(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_sigterm_or_ctrl_c_saves_a_loadable_checkpoint_then_resumes(tmp_path, signum):
     run = tmp_path / "run"
     common = [*RUN, "callbacks.resume.every_n_steps=4", f"paths.log_dir={tmp_path}"]
