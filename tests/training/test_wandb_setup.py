@@ -117,6 +117,23 @@ def test_failed_online_start_falls_back_to_offline(tmp_path, monkeypatch, caplog
     assert "wandb sync" in caplog.text
 
 
-def test_finish_without_a_run_is_a_no_op():
+def test_finish_without_a_run_is_a_no_op(monkeypatch):
+    import sys
+
+    import wandb
+
+    finished: list[int] = []
+    monkeypatch.setattr(wandb, "finish", lambda exit_code=0, **_: finished.append(exit_code))
+    assert wandb.run is None
     finish_wandb()
     finish_wandb(exit_code=1)
+    assert finished == []  # no run: wandb.finish is never called
+    # wandb never imported (eval with wandb.mode=disabled, logger=none): not imported now.
+    monkeypatch.delitem(sys.modules, "wandb")
+    finish_wandb()
+    assert "wandb" not in sys.modules
+    # A run is active: it is finished once, with the job's exit code.
+    monkeypatch.setitem(sys.modules, "wandb", wandb)
+    monkeypatch.setattr(wandb, "run", object())
+    finish_wandb(exit_code=1)
+    assert finished == [1]
