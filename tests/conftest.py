@@ -58,6 +58,23 @@ def run_script(script: str, *args: str, cwd: Path = ROOT, timeout: int = 300, en
     )
 
 
+def compose_in(config: str, run_dir: Path, *overrides: str):
+    """``config`` (train or eval) as Hydra composes it, every path under ``run_dir``'s
+    parent and the run in ``run_dir``: what the entry point would run, without Hydra
+    creating a run dir."""
+    from hydra import compose, initialize_config_dir
+
+    from tinythink.cli import CONFIG_DIR
+
+    paths = [
+        f"paths.log_dir={run_dir.parent}",
+        f"paths.run_dir={run_dir}",
+        f"paths.root_dir={run_dir.parent}",
+    ]
+    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
+        return compose(config, overrides=[*paths, *overrides])
+
+
 @contextlib.contextmanager
 def recording_opens(name: str):
     """Record (in the yielded list) every ``open`` of a file called ``name``, then open it.
@@ -91,9 +108,6 @@ def tiny_fit(tmp_path_factory: pytest.TempPathFactory):
     """
     from types import SimpleNamespace
 
-    from hydra import compose, initialize_config_dir
-
-    from tinythink.cli import CONFIG_DIR
     from tinythink.data import jsonl
     from tinythink.train import train
 
@@ -103,19 +117,14 @@ def tiny_fit(tmp_path_factory: pytest.TempPathFactory):
         recording_opens("handwritten.jsonl") as touched,
     ):
         mp.setattr(jsonl, "HANDWRITTEN_PATH", tmp / "absent" / "handwritten.jsonl")
-        with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-            cfg = compose(
-                "train",
-                overrides=[
-                    "debug=fast",
-                    "logger=none",
-                    "test=false",
-                    f"paths.log_dir={tmp}",
-                    f"paths.run_dir={tmp}/run",
-                    f"paths.root_dir={tmp}",
-                    "callbacks.progress_bar=null",
-                ],
-            )
+        cfg = compose_in(
+            "train",
+            tmp / "run",
+            "debug=fast",
+            "logger=none",
+            "test=false",
+            "callbacks.progress_bar=null",
+        )
         metrics = train(cfg)
     (cache,) = (tmp / "cache").iterdir()
     return SimpleNamespace(

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 
-from tinythink.cli import CONFIG_DIR
+from tests.conftest import compose_in
 from tinythink.data import jsonl
 from tinythink.data.jsonl import DataFileError
 from tinythink.eval import check_settings, evaluate
@@ -52,18 +51,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def eval_cfg(tmp_path: Path, *overrides: str):
     """eval.yaml as Hydra composes it, with the run dir in tmp_path (no Hydra run needed)."""
-    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-        return compose(
-            "eval",
-            overrides=[
-                f"paths.log_dir={tmp_path}",
-                f"paths.run_dir={tmp_path}/run",
-                f"paths.root_dir={tmp_path}",
-                "wandb.mode=disabled",
-                "max_new_tokens=16",
-                *overrides,
-            ],
-        )
+    return compose_in(
+        "eval", tmp_path / "run", "wandb.mode=disabled", "max_new_tokens=16", *overrides
+    )
 
 
 def read_lines(path: Path) -> list[dict]:

@@ -4,25 +4,13 @@ every checkpoint a run, a resume and eval read is loaded with ``weights_only=Tru
 import pytest
 import torch
 
+from tests.conftest import compose_in
+
 OVERRIDES = ["debug=fast", "logger=none", "callbacks.progress_bar=null"]
 
 
 def _cfg(tmp_path, *overrides):
-    from hydra import compose, initialize_config_dir
-
-    from tinythink.cli import CONFIG_DIR
-
-    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-        return compose(
-            "train",
-            overrides=[
-                *OVERRIDES,
-                f"paths.log_dir={tmp_path}",
-                f"paths.run_dir={tmp_path}/run",
-                f"paths.root_dir={tmp_path}",
-                *overrides,
-            ],
-        )
+    return compose_in("train", tmp_path / "run", *OVERRIDES, *overrides)
 
 
 def test_nonfinite_loss_stops_with_last_good_weights(tmp_path, monkeypatch):

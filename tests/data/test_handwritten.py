@@ -9,12 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from tests.conftest import ROOT, recording_opens
+from tests.conftest import ROOT, compose_in, recording_opens
 from tests.data.helpers import data_settings
-from tinythink.cli import CONFIG_DIR
 from tinythink.data import jsonl
 from tinythink.data.datamodule import ThinkingDataModule, generator_config
 from tinythink.data.jsonl import DataFileError, read_handwritten
@@ -48,20 +46,15 @@ def handwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _train_cfg(tiny_fit, run_dir: Path, *overrides: str):
-    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-        return compose(
-            "train",
-            overrides=[
-                "debug=fast",
-                "logger=none",
-                f"paths.log_dir={run_dir.parent}",
-                f"paths.run_dir={run_dir}",
-                f"paths.root_dir={run_dir.parent}",
-                f"paths.cache_dir={tiny_fit.cache_dir}",  # the fit's data: no regeneration
-                "callbacks.progress_bar=null",
-                *overrides,
-            ],
-        )
+    return compose_in(
+        "train",
+        run_dir,
+        "debug=fast",
+        "logger=none",
+        f"paths.cache_dir={tiny_fit.cache_dir}",  # the fit's data: no regeneration
+        "callbacks.progress_bar=null",
+        *overrides,
+    )
 
 
 def test_fit_never_opens_the_handwritten_set(tiny_fit):

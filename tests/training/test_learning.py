@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import torch
 
+from tests.conftest import compose_in
+
 # Settings both tests share: fp32 on the CPU, no logger, no checkpoints, no test phase,
 # no time limit; 1-step problems only.
 COMMON = [
@@ -36,10 +38,7 @@ COMMON = [
 
 def _fit(tmp: Path, overrides: list[str]) -> tuple[dict[str, Any], Any, Any]:
     """Run ``train(cfg)`` in this process; the metrics, the trained module and its data."""
-    from hydra import compose, initialize_config_dir
-
     from tinythink import train as train_lib
-    from tinythink.cli import CONFIG_DIR
 
     built: list[Any] = []
     real_build = train_lib.build
@@ -48,17 +47,7 @@ def _fit(tmp: Path, overrides: list[str]) -> tuple[dict[str, Any], Any, Any]:
         built.append(real_build(cfg))
         return built[-1]
 
-    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-        cfg = compose(
-            "train",
-            overrides=[
-                *COMMON,
-                f"paths.log_dir={tmp}",
-                f"paths.run_dir={tmp}/run",
-                f"paths.root_dir={tmp}",
-                *overrides,
-            ],
-        )
+    cfg = compose_in("train", tmp / "run", *COMMON, *overrides)
     threads = torch.get_num_threads()  # train() sets num_threads process-wide
     try:
         with pytest.MonkeyPatch.context() as mp:
