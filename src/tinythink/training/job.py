@@ -52,41 +52,12 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> Run
     started = time.time()
     try:
         check_config(cfg)
-    except ConfigError as err:
-        if multirun:  # a sweep records the point and goes on
-            result.status, result.error = "failed", f"{type(err).__name__}: {err}"
-            result.write(run_dir)
-            log.error("Job failed: %s", err)
-            return result
-        print(f"error: {err}", file=sys.stderr, flush=True)
-        discard_run_dir(run_dir)  # the run never started: no empty run among the real ones
-        sys.exit(2)
-    try:
-        # Refuse shapes over the cap (or with bad heads) before anything is built.
-        model = OmegaConf.to_container(cfg.model, resolve=True)
-        result.model = model  # the shape, for sweep reports (presets aren't in overrides)
-        num_params = ModelConfig(**model).num_params
-        result.num_params = num_params
-        _, step = resume_point(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
-        plan = resume_command.PLAN
-        if plan is not None and plan.run_dir == run_dir.resolve():
-            result.overrides = plan.original  # the run's, not this command line's
-            if rank_zero_only.rank == 0:
-                resume_command.record_resume(plan, step)
-            for key, (old, new) in plan.changed.items():
-                log.info("Resuming with %s=%s (was %s)", key, new, old)
-    except CheckpointError as err:
+        _check_shape_and_resume(cfg, result, run_dir)
+    except CheckpointError as err:  # a resume into the wrong place: its run dir stays as is
         print(f"error: {err}", file=sys.stderr, flush=True)
         sys.exit(2)
-    except ModelConfigError as err:
-        if multirun:  # a sweep records the point and goes on with the others
-            result.status, result.reason = "skipped", str(err)
-            result.write(run_dir)
-            log.warning("Skipped: %s", err)
-            return result
-        print(f"error: {err}", file=sys.stderr, flush=True)
-        discard_run_dir(run_dir)
-        sys.exit(2)
+    except (ConfigError, ModelConfigError) as err:
+        return _refuse(err, result, run_dir, multirun)
     exit_code = 1
     never_started = False  # a config error found while building: the run dir goes
     try:
@@ -129,6 +100,42 @@ def run_job(cfg: DictConfig, fit: Callable[[DictConfig], dict[str, Any]]) -> Run
         finish_wandb(0 if exit_code == 0 else 1)
         if exit_code == 0 and rank_zero_only.rank == 0:
             report(result.metrics)
+
+
+def _check_shape_and_resume(cfg: DictConfig, result: RunResult, run_dir: Path) -> None:
+    """Refuse a shape over the cap (or with bad heads) and a checkpoint that cannot be
+    resumed, before anything is built; a resume is recorded in the run dir."""
+    model = OmegaConf.to_container(cfg.model, resolve=True)
+    result.model = model  # the shape, for sweep reports (presets aren't in overrides)
+    result.num_params = ModelConfig(**model).num_params
+    _, step = resume_point(cfg)  # a missing, corrupt or mismatched checkpoint: nothing written
+    plan = resume_command.PLAN
+    if plan is not None and plan.run_dir == run_dir.resolve():
+        result.overrides = plan.original  # the run's, not this command line's
+        if rank_zero_only.rank == 0:
+            resume_command.record_resume(plan, step)
+        for key, (old, new) in plan.changed.items():
+            log.info("Resuming with %s=%s (was %s)", key, new, old)
+
+
+def _refuse(err: Exception, result: RunResult, run_dir: Path, multirun: bool) -> RunResult:
+    """A value the user must change, found before the run started.
+
+    In a sweep the point is recorded (skipped over the cap, else failed) and the sweep
+    goes on. Alone: one ``error:`` line, exit 2, and no run dir among the real ones.
+    """
+    if not multirun:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        discard_run_dir(run_dir)
+        sys.exit(2)
+    if isinstance(err, ModelConfigError):
+        result.status, result.reason = "skipped", str(err)
+        log.warning("Skipped: %s", err)
+    else:
+        result.status, result.error = "failed", f"{type(err).__name__}: {err}"
+        log.error("Job failed: %s", err)
+    result.write(run_dir)
+    return result
 
 
 def report(metrics: dict[str, Any]) -> None:
