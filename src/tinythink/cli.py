@@ -108,6 +108,11 @@ def preflight(config_name: str, argv: list[str]) -> None:
     ``--cfg``, ``-cn`` ...) are left to Hydra: a sweep is not one config.
     """
     args = argv[1:]
+    if any(not arg.strip() for arg in args):  # e.g. `train.py ""`: Hydra says "mismatched input"
+        raise UsageError(
+            f"an empty argument on the command line ({args!r}); every argument is an "
+            "override key=value, e.g. model=tiny: drop the empty one"
+        )
     if any(arg.startswith("-") for arg in args):
         return
     # A config can make the run a multirun itself (hparams_search=optuna sets

@@ -89,6 +89,11 @@ def test_a_bad_value_is_one_error_line_and_leaves_no_run_dir(tmp_path, overrides
             "error: hydra.run.dir={file}/run: cannot create it, {file} is a file",
         ),
         (
+            "train.py",
+            ["model=tiny", ""],
+            "error: an empty argument on the command line (['model=tiny', '', ",
+        ),
+        (
             "eval.py",
             ["ckpt=x.ckpt", "+data.path=p.jsonl"],
             "error: +data.path=p.jsonl: eval.py has no setting data.path and a '+' key would "
@@ -114,6 +119,7 @@ def test_a_bad_value_is_one_error_line_and_leaves_no_run_dir(tmp_path, overrides
         "bad-syntax",
         "log-dir-under-a-file",
         "run-dir-under-a-file",
+        "empty-argument",
         "eval-plus-key",
         "eval-unknown-key",
         "eval-run-dir-under-a-file",
