@@ -6,6 +6,7 @@ laptop is one ``error:`` line instead of an assertion deep inside ``Module.to``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import torch
@@ -34,13 +35,23 @@ def device_problem(name: str) -> str | None:
     return None
 
 
+@functools.cache
+def cpu_info() -> str:
+    """/proc/cpuinfo, read once per process ('' off Linux)."""
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+
+
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags, as whole words (``avx512_bf16``, ``amx_tile`` ...)."""
+    return frozenset(cpu_info().split())
+
+
 def cpu_has_fast_bf16() -> bool:
     """AMX or AVX-512 BF16: bf16 matmuls then run ~2x faster than fp32 on the CPU."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return any(f in flags for f in ("amx_bf16", "avx512_bf16"))
+    return bool(cpu_flags() & {"amx_bf16", "avx512_bf16"})
 
 
 def choose_precision(requested: str, accelerator: str) -> str:

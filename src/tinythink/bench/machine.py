@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import platform
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import lightning as L
 import torch
 
-from tinythink.devices import cpu_has_fast_bf16
-
-
-@functools.cache
-def _cpuinfo() -> str:
-    """/proc/cpuinfo, read once for the model name and the flags ('' off Linux)."""
-    try:
-        return Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return ""
+from tinythink.devices import cpu_flags, cpu_has_fast_bf16, cpu_info
 
 
 def cpu_model() -> str:
-    for line in _cpuinfo().splitlines():
+    for line in cpu_info().splitlines():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
 
 
 def cpu_bf16_flags() -> list[str]:
-    flags = set(_cpuinfo().split())
-    return sorted(f for f in ("amx_bf16", "amx_tile", "avx512_bf16") if f in flags)
+    return sorted(cpu_flags() & {"amx_bf16", "amx_tile", "avx512_bf16"})
 
 
 def load_average() -> list[float] | None:
