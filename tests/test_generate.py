@@ -122,10 +122,24 @@ def test_an_over_long_question_is_refused_with_its_length(ckpt):
     assert f"the question is {n} tokens long; this model reads at most 64 tokens" in result.stderr
 
 
-def test_missing_ckpt_flag_is_an_error_naming_it():
-    result = run_script("generate.py", "How many?")
-    assert result.returncode == 2
-    _one_error_line(result.stderr, "error: no checkpoint given; pass --ckpt PATH")
+def test_without_ckpt_the_shipped_model_answers():
+    result = run_script("generate.py", "If you have 3 apples and give away 1, how many are left?")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("Q: If you have 3 apples and give away 1, how many are left?\n")
+    assert "Answer: " in result.stdout
+
+
+def test_without_ckpt_or_a_shipped_model_says_how_to_get_one(monkeypatch, tmp_path):
+    from tinythink import cli
+
+    monkeypatch.setattr(cli, "SHIPPED_MODEL", tmp_path / "absent")
+    monkeypatch.chdir(tmp_path)  # no logs/train/runs here to suggest
+    with pytest.raises(asking.UsageError) as err:
+        generate.parse_args(["How many?"])
+    assert str(err.value) == (
+        "no checkpoint given; pass --ckpt PATH, e.g. --ckpt "
+        "logs/train/runs/<time>/checkpoints/best.ckpt (python train.py makes one)"
+    )
 
 
 def test_help_lists_our_options_without_importing_torch():
@@ -215,7 +229,11 @@ def test_bad_checkpoints_are_one_error_line(tmp_path, monkeypatch, capsys):
 
     code, _, err = _main(monkeypatch, capsys, "--ckpt", str(tmp_path), "How many?")
     assert code == 2
-    _one_error_line(err, f"error: --ckpt {tmp_path} is a directory; pass a .ckpt file")
+    _one_error_line(
+        err,
+        f"error: --ckpt {tmp_path} is a directory but not a model folder (export.py "
+        "format=hf writes those); pass a .ckpt file",
+    )
     assert "corrupt.ckpt" in err
 
 

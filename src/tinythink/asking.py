@@ -145,13 +145,17 @@ class Asker:
     def load(cls, args: argparse.Namespace) -> Asker:
         device = pick_device(args.device)
         from tinythink.checkpoints import CheckpointError, load_checkpoint
+        from tinythink.export.hf import is_model_folder
         from tinythink.model import ModelConfigError
 
         path = Path(args.ckpt)
-        if path.is_dir():
+        if path.is_dir() and not is_model_folder(path):
             inside = sorted(str(p) for p in path.glob("**/*.ckpt"))[:3]
             hint = f"; checkpoints in it: {', '.join(inside)}" if inside else ""
-            raise UsageError(f"--ckpt {path} is a directory; pass a .ckpt file{hint}")
+            raise UsageError(
+                f"--ckpt {path} is a directory but not a model folder (export.py format=hf "
+                f"writes those); pass a .ckpt file{hint}"
+            )
         try:
             loaded = load_checkpoint(path, device=device)
         except (CheckpointError, ModelConfigError) as err:

@@ -16,7 +16,8 @@ loads with ``torch.load(weights_only=True)``):
 Writing is atomic (:class:`AtomicCheckpointIO`); reading refuses code-running
 pickles and names corrupt files (:func:`read_checkpoint`); :func:`resume_point`
 finds and checks the checkpoint a run continues from; :func:`load_checkpoint`
-builds the model and tokenizer for eval and generate.
+builds the model and tokenizer for eval and generate, from a ``.ckpt`` or an
+exported model folder (:mod:`tinythink.export.hf`).
 """
 
 from __future__ import annotations
@@ -87,7 +88,15 @@ def _corrupt(path: Path, err: BaseException) -> str:
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loaded:
-    """The model (in eval mode, on ``device``), tokenizer and settings a checkpoint carries."""
+    """The model (in eval mode, on ``device``), tokenizer and settings a checkpoint carries.
+
+    ``path`` is a ``.ckpt`` file, or a model folder written by ``export.py format=hf``
+    (such as the shipped one under ``models/``).
+    """
+    if Path(path).is_dir():
+        from tinythink.export.hf import read_model_folder
+
+        return read_model_folder(path, device)
     ckpt = read_checkpoint(path)
     missing = [k for k in ("state_dict", "hyper_parameters", "tokenizer") if k not in ckpt]
     if missing:

@@ -1,8 +1,8 @@
 """What the Hydra entry points do before any heavy import.
 
-``python train.py --help`` (or ``eval.py --help``) composes and prints the config
+``python train.py --help`` (or ``eval.py``/``export.py --help``) composes and prints the config
 and exits: it needs Hydra and the config files, not torch or Lightning, whose import
-alone takes seconds. So the root scripts call :func:`train_main` / :func:`eval_main`,
+alone takes seconds. So the root scripts call :func:`train_main`, :func:`eval_main` or :func:`export_main`,
 which answer ``--help`` here and import the real entry point only to run it.
 
 Before that, :func:`preflight` composes the command line once (~0.3 s) so that a
@@ -19,6 +19,9 @@ import sys
 from pathlib import Path
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
+# The model the repository ships (python export.py format=hf; its README.md is the card):
+# what generate.py asks when no --ckpt is given.
+SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "models" / "tinythink-tiny"
 # Hydra's flags that print something about the config and exit before any task runs.
 _HELP_FLAGS = frozenset({"--help", "-h", "--hydra-help"})
 _MULTIRUN_KEYS = frozenset({"hparams_search", "hydra.mode", "hydra/sweeper"})
@@ -120,14 +123,18 @@ def preflight(config_name: str, argv: list[str]) -> None:
     if any(arg.split("=", 1)[0].lstrip("+~") in _MULTIRUN_KEYS for arg in args):
         return
     script = f"{config_name}.py"
-    if config_name == "eval":
+    if config_name != "train":
         added = next((a for a in args if a.startswith("+") and not a.startswith("++")), None)
-        if added is not None:  # every eval setting is in conf/eval.yaml: nothing reads more
+        if added is not None:  # every setting is in conf/<script>.yaml: nothing reads more
             key, _, value = added[1:].partition("=")
-            hint = f"; to score your own file: file={value}" if key.endswith("path") else ""
+            hint = (
+                f"; to score your own file: file={value}"
+                if key.endswith("path") and config_name == "eval"
+                else ""
+            )
             raise UsageError(
-                f"{added}: eval.py has no setting {key} and a '+' key would be ignored; "
-                f"python eval.py --help lists every setting{hint}"
+                f"{added}: {script} has no setting {key} and a '+' key would be ignored; "
+                f"python {script} --help lists every setting{hint}"
             )
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
@@ -180,5 +187,15 @@ def eval_main() -> None:
         return show_help("eval")
     _preflight_or_exit("eval")
     from tinythink.eval import main
+
+    main()
+
+
+def export_main() -> None:
+    """``python export.py``: help without torch, else :func:`tinythink.export.main.main`."""
+    if wants_help(sys.argv):
+        return show_help("export")
+    _preflight_or_exit("export")
+    from tinythink.export.main import main
 
     main()

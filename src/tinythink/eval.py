@@ -95,7 +95,8 @@ def check_settings(cfg: DictConfig) -> None:
     a positive integer, before any work."""
     if OmegaConf.is_missing(cfg, "ckpt") or cfg.ckpt in (None, ""):
         raise ValueError(
-            "ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
+            "ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt "
+            "(or ckpt=models/tinythink-tiny, the shipped model)"
         )
     problem = device_problem(str(cfg.device))
     if problem:

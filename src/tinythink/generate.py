@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "examples:\n"
+            f'  python generate.py "{EXAMPLE}"      (the shipped model)\n'
             f'  python generate.py --ckpt logs/train/runs/<time>/checkpoints/best.ckpt "{EXAMPLE}"\n'
             "  python generate.py --ckpt PATH < questions.txt      (one question per line)\n"
             "  python generate.py --ckpt PATH                      (chat)"
@@ -126,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--ckpt",
         metavar="PATH",
-        help="required: the checkpoint, e.g. <run dir>/checkpoints/best.ckpt",
+        help="a checkpoint (<run dir>/checkpoints/best.ckpt) or an exported model folder; "
+        "default: the shipped model, models/tinythink-tiny",
     )
     max_new_tokens = eval_max_new_tokens()
     parser.add_argument(
@@ -188,7 +190,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             "the question was given twice (as an argument and as --prompt); give it once"
         )
     if args.ckpt is None:
-        raise UsageError(f"no checkpoint given; pass --ckpt PATH{_checkpoint_hint()}")
+        from tinythink.cli import SHIPPED_MODEL
+
+        if not SHIPPED_MODEL.is_dir():  # a copy without models/: say where a model comes from
+            raise UsageError(f"no checkpoint given; pass --ckpt PATH{_checkpoint_hint()}")
+        args.ckpt = str(SHIPPED_MODEL)
     text = " ".join(args.question) if args.question else args.prompt
     args.text = None if text is None else clean_question(text)
     if args.text == "":

@@ -54,7 +54,8 @@ def test_cli_without_ckpt_says_how_to_pass_one(tmp_path):
     result = run_script("eval.py", f"paths.log_dir={tmp_path}")
     line = _assert_one_error_line(result, tmp_path)
     assert line == (
-        "error: ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt"
+        "error: ckpt is required: python eval.py ckpt=logs/train/runs/<run>/checkpoints/best.ckpt "
+        "(or ckpt=models/tinythink-tiny, the shipped model)"
     )
 
 
