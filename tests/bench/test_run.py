@@ -9,7 +9,7 @@ from tinythink.bench.config import PRECISIONS
 from tinythink.bench.run import SECTIONS
 
 
-def test_quick_reports_all_five_sections(quick, quick_cfg):
+def test_quick_reports_every_section(quick, quick_cfg):
     report, _ = quick
     assert set(SECTIONS) <= set(report)
     assert report["config"] == OmegaConf.to_container(quick_cfg.bench, resolve=True)

@@ -20,7 +20,7 @@ from tinythink.bench.machine import synchronizer
 from tinythink.bench.stats import cycles
 from tinythink.data.dataset import IGNORE_INDEX
 from tinythink.model import ModelConfig, TinyThinkLM
-from tinythink.training.module import make_optimizer
+from tinythink.training.optimizers import make_optimizer
 
 
 @dataclass(frozen=True)

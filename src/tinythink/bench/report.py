@@ -32,8 +32,32 @@ def tables(report: dict[str, Any]) -> list[Section]:
         _mfu_table(report["mfu"]),
         _eval_table(report["eval"]),
         _data_table(report["data"]),
+        *([_references_table(report["references"])] if "references" in report else []),
         *([_attention_table(report["attention"])] if "attention" in report else []),
     ]
+
+
+def _references_table(ref: dict[str, Any]) -> Section:
+    """Section 7: tinythink's step against the models a user would otherwise train."""
+    rows = []
+    for name, m in ref["models"].items():
+        ratio = ref["ratios"].get(f"tinythink_vs_{name}")
+        rows.append(
+            [
+                name,
+                _n(m["num_params"]),
+                _n(m["tokens_per_s"]),
+                f"{ratio['median']:.2f}x" if ratio else "",
+                f"{m['first_loss']:.2f}",
+            ]
+        )
+    for name, why in ref["skipped"].items():
+        rows.append([name, "", "skipped", why, ""])
+    title = (
+        f"7. References: training tokens/s at the same shape, plain loop, {ref['precision']} "
+        f"(first loss vs uniform {ref['uniform_loss']:.2f})"
+    )
+    return (title, ["model", "params", "tokens/s", "tinythink is", "first loss"], rows)
 
 
 def _machine_table(h: dict[str, Any]) -> Section:

@@ -19,6 +19,7 @@ from tinythink.bench.kernels import attention_section
 from tinythink.bench.machine import load_average, machine_header, resolve_device
 from tinythink.bench.mfu import mfu_report, nominal_gpu_tflops
 from tinythink.bench.overhead import time_overhead
+from tinythink.bench.references import references_section
 from tinythink.bench.training import precision_report, time_training, training_report
 from tinythink.checkpoints import load_checkpoint
 from tinythink.data.datamodule import ThinkingDataModule
@@ -27,7 +28,7 @@ from tinythink.model import ModelConfig, TinyThinkLM
 
 log = logging.getLogger("tinythink.bench")  # one name for the package's log lines
 
-SECTIONS = ("training", "precision", "mfu", "eval", "data")
+SECTIONS = ("training", "precision", "mfu", "eval", "data", "references")
 
 
 def _setup_data(cfg: DictConfig) -> ThinkingDataModule:
@@ -80,6 +81,11 @@ def run_bench(cfg: DictConfig) -> dict[str, Any]:
         list(b.matmul.sizes),
         nominal_gpu_tflops(gpu) if gpu else None,
     )
+
+    if b.references.repeats:
+        report["references"] = references_section(
+            batches, model, optim, b, headline, cfg.seed, device
+        )
 
     if b.attention.repeats:
         report["attention"] = attention_section(model, b, device, training)

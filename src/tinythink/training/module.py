@@ -1,8 +1,7 @@
-"""The LightningModule: next-token loss, AdamW + warmup/cosine, answer accuracy by generation."""
+"""The LightningModule: next-token loss, the optimizer of ``optim``, answer accuracy by generation."""
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -17,28 +16,7 @@ from tinythink.evaluation.scoring import Attempt, solve, summarize
 from tinythink.model import ModelConfig, TinyThinkLM
 from tinythink.results import ANSWER_ACC, N_SCORED, VAL_ANSWER_ACC, VAL_LOSS
 from tinythink.results import metric as metric_name
-
-
-def make_optimizer(
-    net: torch.nn.Module, optim: dict[str, Any], total_steps: int
-) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
-    """AdamW (no decay on norms) with linear warmup, then cosine to ``lr * min_lr_ratio``."""
-    optimizer = torch.optim.AdamW(
-        net.param_groups(optim["weight_decay"]),
-        lr=optim["lr"],
-        betas=tuple(optim["betas"]),
-        foreach=True,
-    )
-    warmup = min(optim["warmup_steps"], total_steps // 2)
-    floor = optim["min_lr_ratio"]
-
-    def lr_factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
-        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-
-    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+from tinythink.training.optimizers import make_optimizer
 
 
 class TrainingModule(LightningModule):
