@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from types import SimpleNamespace
 
+import pytest
+
+from tests.conftest import ROOT
 from tinythink.bench import time_to_acc
 from tinythink.bench.time_to_acc import AccuracyClock, crossings
 
@@ -40,3 +45,26 @@ def test_the_clock_counts_training_time_only(tmp_path, monkeypatch):
         {"step": 10, "minutes": 1.0, "val_acc": 0.25},
         {"step": 20, "minutes": 2.0, "val_acc": 0.5},
     ]
+
+
+@pytest.mark.slow
+def test_cli_trains_each_seed_and_reports_its_clock(tmp_path):
+    """As a user runs it, with the debug=fast recipe so it takes seconds per seed."""
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "tinythink.bench", "bench=time_to_acc",
+            f"paths.log_dir={tmp_path}", "bench.time_to_acc.seeds=[0,1]",
+            "bench.time_to_acc.val_every=5",
+            "bench.time_to_acc.overrides=['debug=fast','logger=none','test=false']",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    (run,) = (tmp_path / "bench").iterdir()
+    report = json.loads((run / "time_to_acc.json").read_text())
+    assert list(report["seeds"]) == ["0", "1"]
+    for seed in report["seeds"].values():
+        assert [p["step"] for p in seed["points"]] == [5, 10]  # debug=fast: 10 steps
+        assert all(0 <= p["val_acc"] <= 1 and p["minutes"] > 0 for p in seed["points"])
+        assert set(seed["crossings"]) == {"0.9", "0.95", "0.98"}
+    assert "| seed |" in result.stdout and "worst seed to 90%" in result.stdout

@@ -68,9 +68,6 @@ def crossings(points: list[dict[str, float]], thresholds: list[float]) -> dict[s
 
 
 def run_time_to_acc(cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
-    from hydra import compose, initialize_config_dir
-
-    from tinythink.cli import CONFIG_DIR
     from tinythink.train import train
 
     t = cfg.bench.time_to_acc
@@ -87,8 +84,7 @@ def run_time_to_acc(cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
             "+callbacks.accuracy_clock._target_=tinythink.bench.time_to_acc.AccuracyClock",
             f"+callbacks.accuracy_clock.path={run_dir / CLOCK_FILE}",
         ]
-        with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
-            train_cfg = compose("train", overrides=overrides)
+        train_cfg = _compose_train(overrides)
         run_dir.mkdir(parents=True, exist_ok=True)
         metrics = train(train_cfg)
         points = json.loads((run_dir / CLOCK_FILE).read_text())
@@ -98,6 +94,19 @@ def run_time_to_acc(cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
             "test_acc": (metrics or {}).get("test/answer_acc"),
         }
     return {"overrides": list(t.overrides), "val_every": t.val_every, "seeds": seeds}
+
+
+def _compose_train(overrides: list[str]) -> DictConfig:
+    """conf/train.yaml with ``overrides``, from inside the bench's Hydra app or outside one."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from tinythink.cli import CONFIG_DIR
+
+    if GlobalHydra.instance().is_initialized():  # python -m tinythink.bench: same config dir
+        return compose("train", overrides=overrides)
+    with initialize_config_dir(CONFIG_DIR, version_base="1.3"):
+        return compose("train", overrides=overrides)
 
 
 def print_time_to_acc(result: dict[str, Any]) -> None:
