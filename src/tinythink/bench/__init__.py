@@ -1,11 +1,11 @@
 """``python -m tinythink.bench``: what the framework costs, and how fast training and eval run.
 
-One run, one machine, five figures (``docs/performance.md`` shows a real run):
+One run, one machine, these figures (``docs/performance.md`` shows a real run):
 
 1. **training**: tokens/s of the Lightning loop (the real ``TrainingModule`` in a
    ``Trainer`` with loggers, checkpoints and progress bar off) against a
    minimal plain PyTorch loop (``plain_loop.py``: same model, batches, precision,
-   AdamW, schedule and gradient clipping). Their ratio is the headline.
+   optimizer, schedule and gradient clipping). Their ratio is the headline.
 2. **precision**: the same in fp32 and bf16 autocast, whether this CPU runs
    bf16 fast, and which precision ``trainer.precision=auto`` picks.
 3. **mfu**: model FLOPs utilisation against a matmul peak measured in this run
@@ -14,6 +14,12 @@ One run, one machine, five figures (``docs/performance.md`` shows a real run):
    KV cache, batched without it, and one problem at a time without it.
 5. **data**: batches/s of the DataModule's train loader alone against the
    batches/s training consumes.
+7. **references**: tokens/s of the project's step against Hugging Face's
+   ``LlamaForCausalLM`` with the identical architecture and a GPT-2-style model
+   of the same shape (``references.py``).
+
+``bench=time_to_acc`` instead trains the recipe per seed and reports steps and
+minutes to 90 / 95 / 98 % validation accuracy (``time_to_acc.py``).
 
 Beside them: Lightning's own cost per step in milliseconds (a micro model, where
 compute can't hide it) and, as an extra, causal SDPA forward + backward alone in

@@ -1,6 +1,6 @@
 """The reference: the minimal training loop a nanoGPT user writes, in plain PyTorch.
 
-Same model, seed, batches, autocast, AdamW and schedule (``make_optimizer``, the
+Same model, seed, batches, autocast, optimizer and schedule (``make_optimizer``, the
 module's own) and gradient clipping as ``TrainingModule`` in a ``Trainer``; nothing
 else. What Lightning costs is the difference (``training.py``).
 """

@@ -2,9 +2,10 @@
 
 At equal width, depth, heads, vocabulary, batch and sequence length, in the same
 run, alternating (ABBA), each trained by the same plain loop (the precision
-``train.py`` picks here, AdamW, gradient clipping):
+``train.py`` picks here, gradient clipping; the references with AdamW):
 
-- **tinythink**: ``TinyThinkLM`` with the module's own optimizer (``make_optimizer``);
+- **tinythink**: ``TinyThinkLM`` with the module's own optimizer (``make_optimizer``, as
+  ``train.py`` steps it: Muon + AdamW by default), attention in fp32 on CPU;
 - **hf_llama**: Hugging Face ``LlamaForCausalLM`` built with the identical
   architecture (``export.hf.hf_config``), the library a user would pick instead
   (needs the ``export`` extra; skipped without ``transformers``);
