@@ -340,6 +340,9 @@ def test_chat_at_a_terminal_streams_the_answer_and_quits_cleanly(ckpt, quit_key)
     expected = _expected_answer(ckpt, question)
     pid, fd = pty.fork()
     if pid == 0:  # the child: generate.py with the pty as its terminal
+        # A terminal's Ctrl-C, even when the test runs where SIGINT is ignored (a
+        # background job): exec keeps SIG_IGN, and Python then never raises on it.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.chdir(ROOT)
         argv = [sys.executable, "generate.py", "--ckpt", str(ckpt), "--max-new-tokens=8"]
         os.execve(sys.executable, argv, {**os.environ, "TERM": "dumb"})

@@ -42,6 +42,10 @@ def _trainer(world_size: int = 1, other_ranks_stop: bool = False, step: int = 7)
 @pytest.fixture
 def callback(tmp_path):
     """A callback whose handlers are installed as on_fit_start does, and removed after."""
+    inherited = signal.getsignal(signal.SIGINT)
+    # Python's own Ctrl-C handler, as in a terminal, even when the test process was
+    # started with SIGINT ignored (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     cb = ResumableTraining(str(tmp_path), every_n_steps=0)
     trainer = _trainer()
@@ -49,6 +53,7 @@ def callback(tmp_path):
     yield cb
     cb.teardown(trainer, None, "fit")
     assert {s: signal.getsignal(s) for s in before} == before  # teardown restored them
+    signal.signal(signal.SIGINT, inherited)
 
 
 def test_first_ctrl_c_sets_the_flag_and_a_second_quits_at_once(callback, capsys):
