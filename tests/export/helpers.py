@@ -12,11 +12,15 @@ from pathlib import Path
 
 import torch
 
+from tests.conftest import compose_in
 from tests.presets import preset
+from tinythink.checkpoints import load_checkpoint
 from tinythink.cli import SHIPPED_MODEL
 from tinythink.data.jsonl import read_handwritten
 from tinythink.data.problem import prompt_text
 from tinythink.data.tokenizer import train_tokenizer
+from tinythink.export import check
+from tinythink.export.main import export
 from tinythink.model import TinyThinkLM
 
 VOCAB_ROWS = 300  # embedding rows; the tokenizer below has fewer tokens
@@ -54,3 +58,23 @@ def shipped() -> Path:
 def questions(n: int) -> list[str]:
     """The first ``n`` hand-written questions: people's wording, never trained on."""
     return [p.question for p in read_handwritten()[:n]]
+
+
+def export_to(folder: Path, ckpt: Path, fmt: str, *overrides: str) -> tuple[Path, check.Parity]:
+    """``python export.py`` in-process into ``folder/out``: the folder and the export's own check."""
+    out = folder / "out"
+    cfg = compose_in(
+        "export", folder / "run", f"ckpt={ckpt}", f"out={out}", f"format={fmt}", *overrides
+    )
+    return out, export(cfg)
+
+
+def assert_shipped_model_matches_on_50(make_runtime, artefact: Path) -> check.Runtime:
+    """The shipped model in a runtime: 50 hand-written questions, identical greedy answers,
+    logits within the check's tolerance."""
+    loaded = load_checkpoint(shipped())
+    runtime = make_runtime(artefact, loaded)
+    parity = check.compare(loaded, questions(50), runtime, max_new_tokens=384)
+    assert parity.same_generations == 50, parity.different
+    assert parity.max_logit_diff <= check.LOGIT_TOLERANCE
+    return runtime

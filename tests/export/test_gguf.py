@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import compose_in
-from tests.export.helpers import VOCAB_ROWS, built_checkpoint, questions, shipped
+from tests.export.helpers import (
+    VOCAB_ROWS,
+    assert_shipped_model_matches_on_50,
+    built_checkpoint,
+    export_to,
+    shipped,
+)
 from tinythink.checkpoints import load_checkpoint
 from tinythink.export import check, layout
-from tinythink.export.main import export
 
 gguf = pytest.importorskip("gguf")
 
@@ -17,9 +21,8 @@ gguf = pytest.importorskip("gguf")
 def exported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("gguf")
     ckpt = built_checkpoint(tmp)
-    cfg = compose_in("export", tmp / "run", f"ckpt={ckpt}", f"out={tmp / 'out'}", "format=gguf")
-    parity = export(cfg)
-    return tmp / "out" / "model.gguf", ckpt, parity
+    out, parity = export_to(tmp, ckpt, "gguf")
+    return out / "model.gguf", ckpt, parity
 
 
 def test_metadata_is_what_llama_cpp_reads(exported):
@@ -51,24 +54,16 @@ def test_metadata_is_what_llama_cpp_reads(exported):
 def test_a_wrong_rotary_layout_fails_the_check_and_leaves_nothing(tmp_path, monkeypatch):
     ckpt = built_checkpoint(tmp_path)
     monkeypatch.setattr(layout, "to_llama_cpp_rotary", lambda weight, n_head: weight)
-    out = tmp_path / "out"
-    cfg = compose_in("export", tmp_path / "run", f"ckpt={ckpt}", f"out={out}", "format=gguf")
     with pytest.raises(RuntimeError, match="does not compute what the model does"):
-        export(cfg)
-    assert not out.exists()
+        export_to(tmp_path, ckpt, "gguf")
+    assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no partial
 
 
 @pytest.mark.slow
 def test_llama_cpp_runs_the_shipped_model_like_the_model_on_50_handwritten_questions(tmp_path):
     pytest.importorskip("llama_cpp", reason='llama-cpp-python: pip install -e ".[llamacpp]"')
-    cfg = compose_in(
-        "export", tmp_path / "run", f"ckpt={shipped()}", f"out={tmp_path / 'out'}", "format=gguf"
-    )
-    assert export(cfg).ok
-    loaded = load_checkpoint(shipped())
-    runtime = check.llama_cpp_runtime(tmp_path / "out" / "model.gguf", loaded)
-    parity = check.compare(loaded, questions(50), runtime, max_new_tokens=384)
+    out, parity = export_to(tmp_path, shipped(), "gguf")
+    assert parity.ok
+    runtime = assert_shipped_model_matches_on_50(check.llama_cpp_runtime, out / "model.gguf")
     assert runtime.name.startswith("llama.cpp")
-    assert parity.same_generations == 50, parity.different
-    assert parity.max_logit_diff <= check.LOGIT_TOLERANCE

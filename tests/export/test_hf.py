@@ -7,13 +7,16 @@ import json
 import pytest
 import torch
 
-from tests.conftest import compose_in
-from tests.export.helpers import built_checkpoint, questions, shipped
+from tests.export.helpers import (
+    assert_shipped_model_matches_on_50,
+    built_checkpoint,
+    export_to,
+    shipped,
+)
 from tinythink.checkpoints import load_checkpoint
 from tinythink.data.problem import prompt_text
 from tinythink.data.tokenizer import EOS, PAD
 from tinythink.export import check
-from tinythink.export.main import export
 
 transformers = pytest.importorskip("transformers")
 
@@ -22,9 +25,8 @@ transformers = pytest.importorskip("transformers")
 def exported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hf")
     ckpt = built_checkpoint(tmp)
-    cfg = compose_in("export", tmp / "run", f"ckpt={ckpt}", f"out={tmp / 'gqa'}", "commit=abc1234")
-    parity = export(cfg)
-    return tmp / "gqa", ckpt, parity
+    out, parity = export_to(tmp, ckpt, "hf", "name=gqa", "commit=abc1234")
+    return out, ckpt, parity
 
 
 def test_export_passes_its_own_check_in_transformers(exported):
@@ -91,9 +93,4 @@ def test_card_of_an_unmeasured_checkpoint_says_so(exported):
 
 @pytest.mark.slow
 def test_shipped_model_in_transformers_matches_on_50_handwritten_questions():
-    folder = shipped()
-    loaded = load_checkpoint(folder)
-    runtime = check.hf_runtime(folder, loaded)
-    parity = check.compare(loaded, questions(50), runtime, max_new_tokens=384)
-    assert parity.same_generations == 50, parity.different
-    assert parity.max_logit_diff <= check.LOGIT_TOLERANCE
+    assert_shipped_model_matches_on_50(check.hf_runtime, shipped())

@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 import torch
 
-from tests.conftest import compose_in
-from tests.export.helpers import built_checkpoint, questions, shipped
+from tests.export.helpers import (
+    assert_shipped_model_matches_on_50,
+    built_checkpoint,
+    export_to,
+    shipped,
+)
 from tinythink.checkpoints import load_checkpoint
 from tinythink.data.problem import prompt_text
 from tinythink.data.tokenizer import encode
 from tinythink.export import check
-from tinythink.export.main import export
 from tinythink.export.onnx import OnnxDecoder
 
 pytest.importorskip("onnxruntime")
@@ -23,9 +26,9 @@ pytestmark = pytest.mark.slow  # each export traces the model with torch.export 
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("onnx")
     ckpt = built_checkpoint(tmp)
-    cfg = compose_in("export", tmp / "run", f"ckpt={ckpt}", f"out={tmp / 'out'}", "format=onnx")
-    assert export(cfg).ok
-    return tmp / "out", load_checkpoint(ckpt)
+    out, parity = export_to(tmp, ckpt, "onnx")
+    assert parity.ok
+    return out, load_checkpoint(ckpt)
 
 
 def test_a_left_padded_batch_gives_each_row_its_own_logits(built):
@@ -47,14 +50,8 @@ def test_a_left_padded_batch_gives_each_row_its_own_logits(built):
 
 
 def test_the_shipped_model_in_onnxruntime_matches_on_50_handwritten_questions(tmp_path):
-    cfg = compose_in(
-        "export", tmp_path / "run", f"ckpt={shipped()}", f"out={tmp_path / 'out'}", "format=onnx"
-    )
-    assert export(cfg).ok
-    loaded = load_checkpoint(shipped())
-    runtime = check.onnx_runtime(tmp_path / "out" / "model.onnx", loaded)
-    parity = check.compare(loaded, questions(50), runtime, max_new_tokens=384)
-    assert parity.same_generations == 50, parity.different
-    assert parity.max_logit_diff <= check.LOGIT_TOLERANCE
-    decoder = OnnxDecoder.from_folder(tmp_path / "out")
+    out, parity = export_to(tmp_path, shipped(), "onnx")
+    assert parity.ok
+    assert_shipped_model_matches_on_50(check.onnx_runtime, out / "model.onnx")
+    decoder = OnnxDecoder.from_folder(out)
     assert "Answer:" in decoder.ask("Tom has 3 apples and eats 1. How many are left?")
