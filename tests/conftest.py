@@ -145,5 +145,6 @@ def build_module(model: dict, **settings):
     from tinythink.training.module import TrainingModule
 
     conf = OmegaConf.load(ROOT / "conf" / "module" / "default.yaml")
-    yaml = {k: v for k, v in OmegaConf.to_container(conf).items() if k not in ("_target_", "model")}
-    return TrainingModule(model=model, **{**yaml, **settings})
+    skip = ("_target_", "model", "init_from")  # init_from is train.yaml's (null by default)
+    yaml = {k: v for k, v in OmegaConf.to_container(conf).items() if k not in skip}
+    return TrainingModule(model=model, **{**yaml, "init_from": None, **settings})

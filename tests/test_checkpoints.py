@@ -41,3 +41,29 @@ def test_a_pickle_that_would_run_code_is_refused(tmp_path):
         CheckpointError, match=r"refusing to load .*evil\.ckpt.*GLOBAL posix\.system"
     ):
         read_checkpoint(path)
+
+
+def test_init_from_copies_the_weights_and_refuses_another_shape_or_tokenizer(tiny_fit):
+    from tinythink.checkpoints import check_same_vocab, load_checkpoint, load_initial_weights
+    from tinythink.data.tokenizer import load_tokenizer
+    from tinythink.model import TinyThinkLM
+
+    loaded = load_checkpoint(tiny_fit.ckpt)
+    net = TinyThinkLM(loaded.model.config)
+    tokenizer = load_initial_weights(net, tiny_fit.ckpt)
+    for key, value in loaded.model.state_dict().items():
+        assert torch.equal(net.state_dict()[key], value), key
+    check_same_vocab(tiny_fit.ckpt, tokenizer, loaded.tokenizer)  # the same ids: no error
+
+    config = loaded.model.config
+    wider = TinyThinkLM(type(config)(**{**config.to_dict(), "d_model": 64}))
+    with pytest.raises(
+        ValueError, match=r"holds a model of another shape \(d_model=32 there but 64 here"
+    ):
+        load_initial_weights(wider, tiny_fit.ckpt)
+    with pytest.raises(ValueError, match="checkpoint not found"):
+        load_initial_weights(net, tiny_fit.ckpt.parent / "absent.ckpt")
+    other = load_tokenizer(tiny_fit.run_dir / "checkpoints" / "tokenizer.json")
+    other.add_tokens(["<extra>"])
+    with pytest.raises(ValueError, match="another tokenizer than this run's data settings build"):
+        check_same_vocab(tiny_fit.ckpt, other, loaded.tokenizer)

@@ -183,3 +183,38 @@ def resume_point(cfg: DictConfig) -> tuple[str | None, int]:
             "or start a new run"
         )
     return str(path), int(ckpt["global_step"])
+
+
+def load_initial_weights(net: TinyThinkLM, path: str | Path) -> Tokenizer:
+    """Copy the weights of the model at ``path`` (``init_from``) into ``net``; its tokenizer.
+
+    ``path`` is a ``.ckpt`` or an exported model folder. A missing or unreadable
+    model, or one whose shape differs from ``net``'s, is a ValueError naming the fix
+    (a user mistake, not a bug).
+    """
+    try:
+        loaded = load_checkpoint(path)
+    except CheckpointError as err:
+        raise ValueError(f"init_from={path}: {err}") from None
+    theirs, ours = loaded.model.config.to_dict(), net.config.to_dict()
+    diff = {
+        k: (theirs.get(k), v) for k, v in ours.items() if k != "max_params" and theirs.get(k) != v
+    }
+    if diff:
+        shown = ", ".join(f"{k}={a} there but {b} here" for k, (a, b) in diff.items())
+        raise ValueError(
+            f"init_from={path} holds a model of another shape ({shown}); start from it "
+            "with the same model config (its preset or model.* overrides)"
+        )
+    net.load_state_dict(loaded.model.state_dict())
+    return loaded.tokenizer
+
+
+def check_same_vocab(path: str | Path, ours: Tokenizer, theirs: Tokenizer) -> None:
+    """A model continues training only on token ids that mean what they meant to it."""
+    if ours.get_vocab() != theirs.get_vocab():
+        raise ValueError(
+            f"init_from={path} was trained with another tokenizer than this run's data "
+            "settings build; start from it with the data settings it was trained with "
+            "(see its run's config.yaml, or tinythink.json in an exported folder)"
+        )

@@ -20,14 +20,14 @@ from lightning.pytorch.callbacks import LearningRateMonitor
 from lightning.pytorch.loggers import WandbLogger
 from omegaconf import DictConfig, OmegaConf
 
-from tinythink.checkpoints import AtomicCheckpointIO, resume_point
+from tinythink.checkpoints import AtomicCheckpointIO, check_same_vocab, resume_point
 from tinythink.cli import CONFIG_DIR
 from tinythink.data.jsonl import require_handwritten
 from tinythink.data.tokenizer import save_tokenizer
 from tinythink.devices import choose_precision
 from tinythink.results import OBJECTIVE
 from tinythink.training import resume_command
-from tinythink.training.config_checks import build
+from tinythink.training.config_checks import ConfigError, build
 from tinythink.training.job import run_job
 from tinythink.training.loggers import build_loggers
 from tinythink.training.noise import silence_known_noise, silence_resume_noise
@@ -56,6 +56,13 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     datamodule = build(cfg.data)
     # A bad data file fails here, before the run dir gets a config, logs or checkpoints.
     datamodule.prepare_data()  # cached: Lightning's own call is then a no-op
+    if module.initial_tokenizer is not None:  # init_from: the data must use its token ids
+        try:
+            check_same_vocab(
+                cfg.init_from, datamodule.split_cache.read_tokenizer(), module.initial_tokenizer
+            )
+        except ValueError as err:
+            raise ConfigError(str(err)) from None
     if cfg.get("test"):  # scored after fitting; a broken install should fail now, not then
         require_handwritten(also=", or pass test=false to skip the end-of-run scoring")
     resuming = bool(cfg.get("resume")) or cfg.get("ckpt_path") == "last"

@@ -49,7 +49,9 @@ def run_lightning(run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
     """Train TrainingModule with a Trainer; time ``steps`` full cycles after ``warmup`` steps."""
     torch.manual_seed(run.seed)
     # As `module.compile=true` trains; `optim` is conf/module's, as for the plain loop.
-    module = TrainingModule(model=run.model, optim=optim, eval=_NO_EVAL, compile=run.compile)
+    module = TrainingModule(
+        model=run.model, optim=optim, eval=_NO_EVAL, compile=run.compile, init_from=None
+    )
     clock = _StepClock(synchronizer(run.device))
     trainer = L.Trainer(
         accelerator="gpu" if run.device.type == "cuda" else "cpu",

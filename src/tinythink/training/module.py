@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from lightning.pytorch import LightningModule
 
+from tinythink.checkpoints import load_initial_weights
 from tinythink.data.datamodule import HANDWRITTEN
 from tinythink.data.dataset import IGNORE_INDEX
 from tinythink.evaluation.metrics import AnswerAccuracy
@@ -33,6 +34,7 @@ class TrainingModule(LightningModule):
         optim: dict[str, Any],
         eval: dict[str, Any],
         compile: bool,
+        init_from: str | None,
     ) -> None:
         super().__init__()
         if not isinstance(compile, bool):  # a typo like `module.compile=ture` arrives as a str
@@ -45,9 +47,13 @@ class TrainingModule(LightningModule):
                 "optim": dict(optim),
                 "eval": dict(eval),
                 "compile": compile,
+                "init_from": init_from,
             }
         )
         self.net = TinyThinkLM(self.config)
+        # Start from a trained model's weights (a fresh optimizer and schedule); its
+        # tokenizer is kept so train.py can check the data speaks the same ids.
+        self.initial_tokenizer = load_initial_weights(self.net, init_from) if init_from else None
         self._compiled_net: torch.nn.Module | None = None  # see _forward_for_loss
         self.val_accuracy = AnswerAccuracy()
         self.samples: list[Attempt] = []  # last validation's attempts, for the samples table
