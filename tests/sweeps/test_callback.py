@@ -36,9 +36,9 @@ def test_the_cot_vs_direct_experiment_turns_on_the_comparison(tmp_path, capsys):
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    assert not instantiate(_compose().hydra.callbacks.sweep).compare_formats
+    assert instantiate(_compose().hydra.callbacks.sweep).compare is None
     callback = instantiate(_compose("experiment=cot_vs_direct").hydra.callbacks.sweep)
-    assert callback.compare_formats and callback.report
+    assert callback.compare == "cot_vs_direct" and callback.report
     job = tmp_path / "0"
     job.mkdir()
     metrics = {"test/answer_acc": 0.5}

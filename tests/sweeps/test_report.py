@@ -16,7 +16,7 @@ from tinythink.model import ModelConfig
 from tinythink.sweeps.__main__ import main
 from tinythink.sweeps.jobs import load_jobs
 from tinythink.sweeps.report import build_comparison, build_report
-from tinythink.sweeps.tables import format_table, runs_by_format
+from tinythink.sweeps.tables import format_table, runs_by_arm
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -154,7 +154,7 @@ def _cot_vs_direct_sweep(root: Path) -> None:
 def test_table_has_means_spreads_and_the_gap(tmp_path):
     _cot_vs_direct_sweep(tmp_path)
     out = build_comparison(tmp_path)
-    rows = {r["metric"]: r for r in format_table(runs_by_format(load_jobs(tmp_path)))}
+    rows = {r["metric"]: r for r in format_table(runs_by_arm(load_jobs(tmp_path), "data.format"))}
     assert rows["test/answer_acc"]["cot_mean"] == pytest.approx(0.85)
     assert rows["test/answer_acc"]["cot_std"] == pytest.approx(0.0707, abs=1e-4)
     assert rows["test/acc/steps_3plus"]["cot_minus_direct"] == pytest.approx(0.6)
@@ -164,6 +164,34 @@ def test_table_has_means_spreads_and_the_gap(tmp_path):
     assert "| test/acc/steps_3plus | 80.0 / 60.0 | 10.0 / 10.0 |" in text  # per seed, in order
     assert (tmp_path / "cot_vs_direct.png").stat().st_size > 1000
     assert (tmp_path / "cot_vs_direct.csv").read_text().startswith("metric,")
+
+
+def test_sft_vs_rl_arms_come_from_the_stage_override(tmp_path):
+    # Both arms train cot rows: the stage each job was given names its arm.
+    for n, (stage, seed, acc, hand) in enumerate(
+        [("more_sft", 1, 0.90, 0.50), ("rl", 1, 0.93, 0.56), ("rl", 2, 0.95, 0.58)]
+    ):
+        job = tmp_path / str(n)
+        job.mkdir()
+        metrics = {"test/answer_acc": acc, "handwritten/answer_acc": hand}
+        job.joinpath("results.json").write_text(
+            json.dumps(
+                {
+                    "status": "finished",
+                    "data_format": "cot",
+                    "seed": seed,
+                    "overrides": [f"stage={stage}", f"seed={seed}"],
+                    "metrics": metrics,
+                }
+            )
+        )
+    text = build_comparison(tmp_path, name="sft_vs_rl").read_text()
+    assert text.startswith("# More SFT vs RL, from the same model\n")
+    assert "Seeds per arm: more_sft: 1, rl: 2." in text
+    assert "| test/answer_acc | 90.0 ± 0.0 | 94.0 ± 1.4 | +4.0 |" in text
+    assert "| handwritten/answer_acc | 50.0 ± 0.0 | 57.0 ± 1.4 | +7.0 |" in text
+    assert "| handwritten/answer_acc | 50.0 | 56.0 / 58.0 |" in text  # per seed
+    assert (tmp_path / "sft_vs_rl.png").stat().st_size > 1000
 
 
 def test_nothing_finished(tmp_path):

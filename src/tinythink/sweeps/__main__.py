@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tinythink.sweeps.report import COMPARISON, build_comparison, build_report
+from tinythink.sweeps.report import build_comparison, build_report
+from tinythink.sweeps.tables import COMPARISONS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,10 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sweep_dir", help="a multirun directory, e.g. logs/train/multiruns/<time>")
     parser.add_argument("--out", help="where to write the files (default: the sweep directory)")
     parser.add_argument(
+        "--compare",
+        choices=sorted(COMPARISONS),
+        help="also write <name>.{md,csv,png}: two arms compared over seeds, as "
+        "experiment=cot_vs_direct (data.format) and experiment=sft_vs_rl (stage) do",
+    )
+    parser.add_argument(
         "--compare-formats",
-        action="store_true",
-        help=f"also write {COMPARISON}.{{md,csv,png}}: the data.format values compared over "
-        "seeds, as experiment=cot_vs_direct does",
+        action="store_const",
+        const="cot_vs_direct",
+        dest="compare",
+        help="the same as --compare cot_vs_direct",
     )
     args = parser.parse_args(argv)
     sweep_dir = Path(args.sweep_dir)
@@ -37,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(report.files[0].read_text())
     files = report.files
-    if args.compare_formats:
-        comparison = build_comparison(sweep_dir, args.out)
+    if args.compare:
+        comparison = build_comparison(sweep_dir, args.out, name=args.compare)
         if comparison is None:
             print(f"error: no finished runs under {sweep_dir} to compare", file=sys.stderr)
             return 2

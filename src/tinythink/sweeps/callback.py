@@ -8,8 +8,8 @@ Registered in ``conf/hydra/default.yaml`` (``hydra.callbacks.sweep``), so every
   :func:`ddp_relaunch_problem`), before any rank starts;
 - ``on_multirun_end`` writes the leaderboard and plots into the sweep
   directory (:func:`tinythink.sweeps.report.build_report`) and, with
-  ``compare_formats: true`` (``experiment=cot_vs_direct``), the CoT-vs-direct
-  table (:func:`tinythink.sweeps.report.build_comparison`). Hydra skips this
+  ``compare: cot_vs_direct`` or ``compare: sft_vs_rl`` (the experiments of those
+  names), the table of the two arms (:func:`tinythink.sweeps.report.build_comparison`). Hydra skips this
   hook when a job raises; ``tinythink.train`` records failures in
   ``results.json`` and returns instead, so the report is always written.
 
@@ -116,13 +116,20 @@ def _refuse_ddp(config: DictConfig) -> None:
 class SweepCallback(Callback):
     """Guard multiruns against the DDP trap and write the sweep report when they end.
 
-    ``report``: the leaderboard and plots; ``compare_formats``: also the table of
-    ``data.format`` values over seeds (``cot_vs_direct.{md,csv,png}``).
+    ``report``: the leaderboard and plots; ``compare``: also the table of two arms
+    over seeds, ``<compare>.{md,csv,png}`` (``cot_vs_direct`` or ``sft_vs_rl``).
     """
 
-    def __init__(self, report: bool = True, compare_formats: bool = False) -> None:
+    def __init__(self, report: bool = True, compare: str | None = None) -> None:
+        from tinythink.sweeps.tables import COMPARISONS
+
+        if compare is not None and compare not in COMPARISONS:
+            raise ValueError(
+                f"hydra.callbacks.sweep.compare={compare!r}: expected null or one of "
+                f"{', '.join(COMPARISONS)}"
+            )
         self.report = report
-        self.compare_formats = compare_formats
+        self.compare = compare
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _refuse_ddp(config)
@@ -136,14 +143,16 @@ class SweepCallback(Callback):
         sweep_dir = Path(str(config.hydra.sweep.dir))
         # Each in its own try: the jobs' results are safe on disk, and a report that
         # fails must not take the other one with it or turn a finished sweep into a failure.
-        if self.compare_formats:
+        if self.compare:
             try:
-                _print_comparison(sweep_dir)
+                _print_comparison(sweep_dir, self.compare)
             except Exception:
                 log.exception(
-                    "Format comparison failed; rebuild it with: "
-                    "python -m tinythink.sweeps %s --compare-formats",
+                    "The %s comparison failed; rebuild it with: "
+                    "python -m tinythink.sweeps %s --compare %s",
+                    self.compare,
                     sweep_dir,
+                    self.compare,
                 )
         if self.report:
             try:
@@ -155,13 +164,13 @@ class SweepCallback(Callback):
                 )
 
 
-def _print_comparison(sweep_dir: Path) -> None:
-    from tinythink.sweeps.report import COMPARISON, build_comparison
+def _print_comparison(sweep_dir: Path, name: str) -> None:
+    from tinythink.sweeps.report import build_comparison
 
-    out = build_comparison(sweep_dir)
+    out = build_comparison(sweep_dir, name=name)
     if out is not None:
         print(out.read_text())
-        print(f"Written to {out.parent}/{COMPARISON}.{{md,csv,png}}")
+        print(f"Written to {out.parent}/{name}.{{md,csv,png}}")
 
 
 def _log_leaderboard(sweep_dir: Path) -> None:

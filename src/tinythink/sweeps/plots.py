@@ -133,7 +133,9 @@ def accuracy_vs_shape(rows: list[LeaderboardRow], path: Path, title: str) -> Non
 # Formats compared over seeds
 
 
-def formats_side_by_side(rows: list[dict[str, Any]], formats: list[str], path: Path) -> None:
+def formats_side_by_side(
+    rows: list[dict[str, Any]], formats: list[str], path: Path, title: str = "CoT vs direct"
+) -> None:
     """A bar per format and metric (the mean over seeds), a dot per seed; no families."""
     shown = [r for r in rows if f"/{ACC_FAMILY}" not in r["metric"]]
     fig, ax = _pyplot().subplots(figsize=(max(6, 0.7 * len(shown) * len(formats)), 4))
@@ -153,7 +155,7 @@ def formats_side_by_side(rows: list[dict[str, Any]], formats: list[str], path: P
     )
     ax.set_ylabel("answer accuracy (%)")
     ax.set_ylim(0, 100)
-    ax.set_title("CoT vs direct: bars are means over seeds, dots single seeds")
+    ax.set_title(f"{title}: bars are means over seeds, dots single seeds")
     ax.legend()
     fig.tight_layout()
     _save(fig, path)

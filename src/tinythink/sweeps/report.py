@@ -8,10 +8,11 @@
 - ``accuracy_vs_params.png``: accuracy against parameter count;
 - ``accuracy_vs_shape.png``: accuracy against depth and against width.
 
-:func:`build_comparison`, for a sweep over ``data.format`` and seeds
-(``experiment=cot_vs_direct``): ``cot_vs_direct.{md,csv,png}``, answer accuracy
-on test and ood, overall, by number of steps and by family, as mean and standard
-deviation over seeds for each format, and the CoT-minus-direct gap.
+:func:`build_comparison`, for a sweep over two arms and seeds
+(``experiment=cot_vs_direct``: ``data.format``; ``experiment=sft_vs_rl``: ``stage``):
+``<name>.{md,csv,png}``, answer accuracy on test, ood and handwritten, overall,
+by number of steps and by family, as mean and standard deviation over seeds for
+each arm, and the gap between them.
 
 Both run at the end of a multirun (:mod:`tinythink.sweeps.callback`) and
 again from the command line (``python -m tinythink.sweeps DIR``).
@@ -25,11 +26,12 @@ from pathlib import Path
 from tinythink.sweeps import plots
 from tinythink.sweeps.jobs import load_jobs
 from tinythink.sweeps.tables import (
+    COMPARISONS,
     STATUS_ORDER,
     LeaderboardRow,
     format_table,
     leaderboard,
-    runs_by_format,
+    runs_by_arm,
 )
 from tinythink.sweeps.writers import (
     format_markdown,
@@ -41,7 +43,6 @@ from tinythink.utils import atomic_write_text
 
 MD, CSV = "leaderboard.md", "leaderboard.csv"
 PLOT_PARAMS, PLOT_SHAPE = "accuracy_vs_params.png", "accuracy_vs_shape.png"
-COMPARISON = "cot_vs_direct"  # the comparison's files: cot_vs_direct.{md,csv,png}
 
 
 @dataclass
@@ -71,20 +72,25 @@ def build_report(sweep_dir: str | Path, out_dir: str | Path | None = None) -> Re
     return Report(rows=rows, files=files)
 
 
-def build_comparison(sweep_dir: str | Path, out_dir: str | Path | None = None) -> Path | None:
-    """Write ``cot_vs_direct.{md,csv,png}``; returns the .md, or None if no job finished."""
+def build_comparison(
+    sweep_dir: str | Path, out_dir: str | Path | None = None, name: str = "cot_vs_direct"
+) -> Path | None:
+    """Write ``<name>.{md,csv,png}`` (a :data:`COMPARISONS` key); the .md, or None if no
+    job finished."""
+    comparison = COMPARISONS[name]
     sweep_dir = Path(sweep_dir)
-    runs = runs_by_format(load_jobs(sweep_dir))
+    runs = runs_by_arm(load_jobs(sweep_dir), comparison.key)
     if not runs:
         return None
     out_dir = Path(out_dir) if out_dir else sweep_dir
-    formats = sorted(runs)
-    rows = format_table(runs)
-    seeds = ", ".join(f"{f}: {len(runs[f])}" for f in formats)
-    atomic_write_text(out_dir / f"{COMPARISON}.md", format_markdown(rows, formats, seeds))
-    write_format_csv(rows, out_dir / f"{COMPARISON}.csv")
-    plots.formats_side_by_side(rows, formats, out_dir / f"{COMPARISON}.png")
-    return out_dir / f"{COMPARISON}.md"
+    arms = sorted(runs)
+    rows = format_table(runs, comparison.gap)
+    seeds = ", ".join(f"{f}: {len(runs[f])}" for f in arms)
+    page = format_markdown(rows, arms, seeds, comparison.title, comparison.gap)
+    atomic_write_text(out_dir / f"{name}.md", page)
+    write_format_csv(rows, out_dir / f"{name}.csv")
+    plots.formats_side_by_side(rows, arms, out_dir / f"{name}.png", comparison.title)
+    return out_dir / f"{name}.md"
 
 
 def _optuna_best(sweep_dir: Path) -> dict | None:

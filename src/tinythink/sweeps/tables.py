@@ -2,9 +2,9 @@
 
 - :func:`leaderboard`: one row per job, finished points ranked by validation
   answer accuracy, then the failed, missing and skipped ones;
-- :func:`format_table`: answer accuracy per ``data.format`` (CoT vs direct),
-  overall, by number of steps and by family, as mean and spread over seeds,
-  and the CoT-minus-direct gap.
+- :func:`format_table`: answer accuracy per arm of a :class:`Comparison` (CoT vs
+  direct, more SFT vs RL), overall, by number of steps and by family, as mean and
+  spread over seeds, and the gap between the two arms.
 """
 
 from __future__ import annotations
@@ -153,12 +153,38 @@ def leaderboard(jobs: dict[str, RunResult]) -> list[LeaderboardRow]:
 # Formats compared over seeds
 
 
-def runs_by_format(jobs: dict[str, RunResult]) -> dict[str, list[dict[str, float]]]:
-    """format -> the metrics of each finished job, ordered by seed (kept as ``seed``)."""
+@dataclass(frozen=True)
+class Comparison:
+    """Two arms of a sweep compared over seeds: which setting tells them apart, the gap shown."""
+
+    name: str  # the files: <name>.{md,csv,png}
+    title: str
+    key: str  # the setting whose value names a job's arm
+    gap: tuple[str, str]  # the table's last column: first arm minus second
+
+
+COMPARISONS = {
+    c.name: c
+    for c in (
+        Comparison("cot_vs_direct", "CoT vs direct", "data.format", ("cot", "direct")),
+        Comparison("sft_vs_rl", "More SFT vs RL, from the same model", "stage", ("rl", "more_sft")),
+    )
+}
+
+
+def _arm(result: RunResult, key: str) -> str | None:
+    if key == "data.format":  # recorded for every job, swept or not
+        return result.data_format
+    return _override_value(result.overrides or [], key)
+
+
+def runs_by_arm(jobs: dict[str, RunResult], key: str) -> dict[str, list[dict[str, float]]]:
+    """arm (the value of ``key``) -> the metrics of each finished job, by seed (kept as ``seed``)."""
     runs: dict[str, list[dict[str, float]]] = defaultdict(list)
     for result in jobs.values():
-        if result.status == "finished" and result.data_format:
-            runs[result.data_format].append({**(result.metrics or {}), "seed": result.seed})
+        arm = _arm(result, key)
+        if result.status == "finished" and arm:
+            runs[arm].append({**(result.metrics or {}), "seed": result.seed})
     for metrics in runs.values():
         metrics.sort(key=lambda m: (m["seed"] is None, m["seed"] or 0))
     return runs
@@ -168,7 +194,7 @@ def _groups(runs: dict[str, list[dict[str, float]]]) -> list[str]:
     """Metric names shared by the runs, overall first, then steps, then families."""
     keys = {k for metrics in runs.values() for m in metrics for k in m}
     rows = []
-    for split in ("test", "ood"):
+    for split in ("test", "ood", "handwritten"):
         if metric(split, ANSWER_ACC) in keys:
             rows.append(metric(split, ANSWER_ACC))
         rows += sorted(k for k in keys if k.startswith(metric(split, ACC_STEPS)))
@@ -180,8 +206,13 @@ def _stats(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def format_table(runs: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]]:
-    """One row per metric: ``<format>_mean``, ``_std``, ``_seeds``, ``_per_seed``, the gap."""
+def format_table(
+    runs: dict[str, list[dict[str, float]]], gap: tuple[str, str] = ("cot", "direct")
+) -> list[dict[str, Any]]:
+    """One row per metric: ``<arm>_mean``, ``_std``, ``_seeds``, ``_per_seed``, the gap.
+
+    The gap is ``<a>_minus_<b>`` for ``gap == (a, b)``, where both arms have the metric.
+    """
     formats = sorted(runs)
     rows = []
     for key in _groups(runs):
@@ -192,7 +223,8 @@ def format_table(runs: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]
                 row[f"{fmt}_mean"], row[f"{fmt}_std"] = _stats(values)
                 row[f"{fmt}_seeds"] = len(values)
                 row[f"{fmt}_per_seed"] = " ".join(f"{100 * v:.1f}" for v in values)
-        if "cot_mean" in row and "direct_mean" in row:
-            row["cot_minus_direct"] = row["cot_mean"] - row["direct_mean"]
+        a, b = gap
+        if f"{a}_mean" in row and f"{b}_mean" in row:
+            row[f"{a}_minus_{b}"] = row[f"{a}_mean"] - row[f"{b}_mean"]
         rows.append(row)
     return rows

@@ -7,13 +7,25 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tinythink.results import ACC_STEPS, OOD_ANSWER_ACC, TEST_ANSWER_ACC, metric
+from tinythink.results import (
+    ACC_STEPS,
+    HANDWRITTEN_ANSWER_ACC,
+    OOD_ANSWER_ACC,
+    TEST_ANSWER_ACC,
+    metric,
+)
 from tinythink.sweeps.tables import STATUS_ORDER, LeaderboardRow
 from tinythink.utils import atomic_write
 
 # A mean hides a bimodal outcome (one seed that never takes off): these rows also
 # show each seed.
-PER_SEED_ROWS = (TEST_ANSWER_ACC, metric("test", ACC_STEPS + "3plus"), OOD_ANSWER_ACC)
+PER_SEED_ROWS = (
+    TEST_ANSWER_ACC,
+    metric("test", ACC_STEPS + "3plus"),
+    metric("test", ACC_STEPS + "4"),
+    OOD_ANSWER_ACC,
+    HANDWRITTEN_ANSWER_ACC,
+)
 
 LEADERBOARD_COLUMNS = [
     "rank",
@@ -130,18 +142,26 @@ def write_leaderboard_csv(rows: list[LeaderboardRow], path: Path) -> None:
 # Formats compared over seeds
 
 
-def format_markdown(rows: list[dict[str, Any]], formats: list[str], seeds: str) -> str:
+def format_markdown(
+    rows: list[dict[str, Any]],
+    formats: list[str],
+    seeds: str,
+    title: str = "CoT vs direct",
+    gap: tuple[str, str] = ("cot", "direct"),
+) -> str:
     """The comparison as a page: means ± spread and the gap, then each seed's value."""
-    lines = ["# CoT vs direct", "", f"Seeds per format: {seeds}. Accuracies in %.", ""]
-    head = "| metric | " + " | ".join(f"{f} (mean ± sd)" for f in formats) + " | cot − direct |"
+    a, b = gap
+    lines = [f"# {title}", "", f"Seeds per arm: {seeds}. Accuracies in %.", ""]
+    head = "| metric | " + " | ".join(f"{f} (mean ± sd)" for f in formats) + f" | {a} − {b} |"
     lines += [head, "|---|" + "---:|" * (len(formats) + 1)]
     for r in rows:
         cells = [
             f"{100 * r[f'{f}_mean']:.1f} ± {100 * r[f'{f}_std']:.1f}" if f"{f}_mean" in r else "–"
             for f in formats
         ]
-        gap = f"{100 * r['cot_minus_direct']:+.1f}" if "cot_minus_direct" in r else "–"
-        lines.append(f"| {r['metric']} | " + " | ".join(cells) + f" | {gap} |")
+        diff = r.get(f"{a}_minus_{b}")
+        shown = "–" if diff is None else f"{100 * diff:+.1f}"
+        lines.append(f"| {r['metric']} | " + " | ".join(cells) + f" | {shown} |")
     lines += ["", "Per seed, in seed order:", ""]
     lines += ["| metric | " + " | ".join(formats) + " |", "|---|" + "---:|" * len(formats)]
     for r in rows:
