@@ -26,7 +26,7 @@ from tinythink.data.datamodule import ThinkingDataModule
 from tinythink.data.jsonl import read_jsonl
 from tinythink.data.problem import Problem
 from tinythink.devices import device_problem
-from tinythink.evaluation.scoring import Attempt, majority_vote, solve, summarize
+from tinythink.evaluation.scoring import Attempt, any_correct, majority_vote, solve, summarize
 from tinythink.training.wandb_setup import finish_wandb, make_wandb_logger
 from tinythink.utils import atomic_write_json, atomic_write_text, discard_run_dir
 
@@ -36,7 +36,8 @@ log = logging.getLogger("tinythink")
 def score_split(
     loaded: Loaded, problems: list[Problem], cfg: DictConfig
 ) -> dict[str, list[Attempt]]:
-    """Greedy (or sampled) accuracy; with ``decoding.samples > 1`` also majority vote."""
+    """Greedy (or sampled) accuracy; with ``decoding.samples > 1`` also majority vote
+    and pass@k (a right answer among the samples)."""
     dec = cfg.decoding
     kwargs: dict[str, Any] = {"max_new_tokens": cfg.max_new_tokens, "batch_size": cfg.batch_size}
     greedy = solve(loaded.model, loaded.tokenizer, problems, **kwargs)
@@ -59,6 +60,7 @@ def score_split(
         results["sampled"] = samples[0]
         if dec.samples > 1:
             results[f"vote@{dec.samples}"] = majority_vote(samples)
+            results[f"pass@{dec.samples}"] = any_correct(samples)
     return results
 
 

@@ -116,8 +116,10 @@ def test_eval_and_generate_on_the_checkpoint(trained, tmp_path):
     report = json.loads((eval_dir / "eval_results.json").read_text())
     assert set(report["splits"]) == {"test", "ood", "handwritten"}
     assert "acc/steps_1" in report["splits"]["test"]["greedy"]
-    # sampling and self-consistency are reported beside greedy
-    assert {"greedy", "sampled", "vote@3"} <= set(report["splits"]["test"])
+    # sampling, self-consistency and pass@k are reported beside greedy
+    test = report["splits"]["test"]
+    assert {"greedy", "sampled", "vote@3", "pass@3"} <= set(test)
+    assert test["pass@3"]["acc_all"] >= max(test["sampled"]["acc_all"], test["vote@3"]["acc_all"])
     assert list(_run_dir(tmp_path, "eval").glob("wandb/offline-run-*/run-*.wandb"))
     # The figures are the checkpoint's: the same problems scored here, greedily with the
     # same budget, give the same completion for each problem and the same summary.

@@ -7,7 +7,7 @@ from tinythink.data.problem import (
     extract_answer,
 )
 from tinythink.evaluation.metrics import AnswerAccuracy
-from tinythink.evaluation.scoring import Attempt, majority_vote, summarize
+from tinythink.evaluation.scoring import Attempt, any_correct, majority_vote, summarize
 
 
 def test_accuracy_end_to_end_on_hand_made_outputs():
@@ -44,3 +44,14 @@ def test_majority_vote():
     votes = [[Attempt(p, "", v)] for v in (5, 3, 5, None)]
     assert majority_vote(votes)[0].predicted == 5
     assert majority_vote([[Attempt(p, "", None)]])[0].predicted is None
+
+
+def test_pass_at_k_counts_a_problem_right_if_any_sample_is():
+    p, q = Problem("p", 5), Problem("q", 7)
+    samples = [[Attempt(p, "a", 3), Attempt(q, "a", 1)], [Attempt(p, "b", 5), Attempt(q, "b", 2)]]
+    chosen = any_correct(samples)
+    assert [a.correct for a in chosen] == [True, False]
+    assert (
+        chosen[0].completion == "b" and chosen[1].completion == "a"
+    )  # the right one, else the first
+    assert summarize(chosen)["acc_all"] == 0.5

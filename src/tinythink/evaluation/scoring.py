@@ -88,6 +88,14 @@ def majority_vote(samples: list[list[Attempt]]) -> list[Attempt]:
     return voted
 
 
+def any_correct(samples: list[list[Attempt]]) -> list[Attempt]:
+    """pass@k: per problem, a right attempt among the k samples if there is one."""
+    return [
+        next((a for a in attempts if a.correct), attempts[0])
+        for attempts in zip(*samples, strict=True)
+    ]
+
+
 def summarize(attempts: list[Attempt]) -> dict[str, float]:
     """Accuracy overall and broken down by step count and by family."""
     groups: dict[str, list[bool]] = defaultdict(list)
