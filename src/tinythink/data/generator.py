@@ -272,7 +272,7 @@ def iter_problems(
             yield problem
 
 
-def _take_unique(stream: Iterator[Problem], n: int) -> list[Problem]:
+def take_unique(stream: Iterator[Problem], n: int) -> list[Problem]:
     seen: set[str] = set()
     out: list[Problem] = []
     for p in stream:
@@ -295,7 +295,7 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
         return [p for _, p in zip(range(cfg.n_train), stream, strict=False)]
     if split in ("val", "test"):
         n = cfg.n_val if split == "val" else cfg.n_test
-        return _take_unique(iter_problems(cfg.train, seed, split, cfg.plan), n)
+        return take_unique(iter_problems(cfg.train, seed, split, cfg.plan), n)
     # Keep only problems truly outside the training distribution.
     half = cfg.n_ood // 2
     longer = (
@@ -308,7 +308,7 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
         for p in iter_problems(cfg.ood_digits, seed + 100, "test", cfg.plan)
         if largest_number(p.question) > cfg.train.max_operand
     )
-    return _take_unique(longer, cfg.n_ood - half) + _take_unique(bigger, half)
+    return take_unique(longer, cfg.n_ood - half) + take_unique(bigger, half)
 
 
 def largest_number(text: str) -> int:
