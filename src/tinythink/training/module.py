@@ -25,7 +25,8 @@ class TrainingModule(LightningModule):
 
     Built from ``conf/module/default.yaml``, the one home of its settings.
     Hyper-parameters are plain dicts (``model``, ``optim``, ``eval``), so the
-    checkpoint loads with ``torch.load(weights_only=True)``.
+    checkpoint loads with ``torch.load(weights_only=True)``. ``init_from`` (a
+    ``.ckpt`` or an exported folder) gives the starting weights instead of random ones.
     """
 
     def __init__(
