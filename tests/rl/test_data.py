@@ -80,3 +80,19 @@ def test_bad_settings_are_refused(tmp_path, override, message):
     with pytest.raises(Exception) as err:
         _datamodule(tmp_path, override)
     assert message in str(err.value.__cause__ or err.value)
+
+
+def test_a_jsonl_file_gives_the_candidates_and_prompts_too_long_are_left_out(tmp_path):
+    import json
+
+    rows = [
+        {"question": f"Ann has {n} pens and buys 2 more. How many now?", "answer": n + 2}
+        for n in range(5)
+    ]
+    rows.append({"question": "A very long question, " * 200 + "how many?", "answer": 1})
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    dm = _datamodule(tmp_path, f"data.rl.path={path}", "data.rl.n_candidates=100")
+    assert [p.answer for p in dm.candidates] == [2, 3, 4, 5, 6]  # file order, the long one out
+    capped = _datamodule(tmp_path, f"data.rl.path={path}", "data.rl.n_candidates=3")
+    assert [p.answer for p in capped.candidates] == [2, 3, 4]
