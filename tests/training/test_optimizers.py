@@ -135,7 +135,9 @@ def test_lightning_trains_exactly_as_a_plain_loop(name):
             return loss
 
     torch.manual_seed(0)
-    module = Recording(model=config, optim=optim, eval=module.hparams.eval, compile=False)
+    module = Recording(
+        model=config, optim=optim, eval=module.hparams.eval, compile=False, init_from=None
+    )
     trainer = Trainer(
         max_steps=len(batches), accelerator="cpu", precision="32-true", logger=False,
         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
