@@ -149,6 +149,13 @@ class AtomicCheckpointIO(TorchCheckpointIO):
         atomic_write(path, write)
 
 
+def config_differences(saved: dict[str, Any], wanted: dict[str, Any], where: str) -> str:
+    """``"d_model=128 <where> but 64 here, ..."`` for each setting that differs; "" if none."""
+    return ", ".join(
+        f"{k}={saved.get(k)} {where} but {v} here" for k, v in wanted.items() if saved.get(k) != v
+    )
+
+
 def resume_point(cfg: DictConfig) -> tuple[str | None, int]:
     """The checkpoint a run continues from and its global step; ``(None, 0)`` for a fresh run.
 
@@ -174,9 +181,8 @@ def resume_point(cfg: DictConfig) -> tuple[str | None, int]:
     if saved is None or "global_step" not in ckpt:
         raise CheckpointError(f"{path} is not a tinythink training checkpoint")
     wanted = ModelConfig(**OmegaConf.to_container(cfg.model, resolve=True)).to_dict()
-    diff = {k: (saved.get(k), v) for k, v in wanted.items() if saved.get(k) != v}
-    if diff:
-        shown = ", ".join(f"{k}={a} in the checkpoint but {b} here" for k, (a, b) in diff.items())
+    shown = config_differences(saved, wanted, "in the checkpoint")
+    if shown:
         raise CheckpointError(
             f"{path} was trained with a different model config ({shown}); "
             "resume with the same model overrides (see config.yaml in its run dir) "
@@ -196,12 +202,10 @@ def load_initial_weights(net: TinyThinkLM, path: str | Path) -> Tokenizer:
         loaded = load_checkpoint(path)
     except CheckpointError as err:
         raise ValueError(f"init_from={path}: {err}") from None
-    theirs, ours = loaded.model.config.to_dict(), net.config.to_dict()
-    diff = {
-        k: (theirs.get(k), v) for k, v in ours.items() if k != "max_params" and theirs.get(k) != v
-    }
-    if diff:
-        shown = ", ".join(f"{k}={a} there but {b} here" for k, (a, b) in diff.items())
+    # The cap is a rule for building, not part of the shape.
+    theirs = {**loaded.model.config.to_dict(), "max_params": net.config.max_params}
+    shown = config_differences(theirs, net.config.to_dict(), "there")
+    if shown:
         raise ValueError(
             f"init_from={path} holds a model of another shape ({shown}); start from it "
             "with the same model config (its preset or model.* overrides)"
