@@ -58,6 +58,13 @@ def run_script(script: str, *args: str, cwd: Path = ROOT, timeout: int = 300, en
     )
 
 
+def error_line(result) -> str:
+    """A user mistake's whole stderr: exit code 2 and exactly one line, which is returned."""
+    assert result.returncode == 2, result.stderr[-3000:]
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
 def compose_in(config: str, run_dir: Path, *overrides: str):
     """``config`` (train or eval) as Hydra composes it, every path under ``run_dir``'s
     parent and the run in ``run_dir``: what the entry point would run, without Hydra

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.conftest import run_script
+from tests.conftest import error_line, run_script
 
 
 @pytest.mark.parametrize(
@@ -47,8 +47,7 @@ def test_a_bad_value_is_one_error_line_and_leaves_no_run_dir(tmp_path, overrides
         f"paths.log_dir={logs}",
         f"hydra.run.dir={run}",
     )
-    assert result.returncode == 2, result.stderr[-3000:]
-    (line,) = result.stderr.strip().splitlines()
+    line = error_line(result)
     assert line.startswith(message), line
     assert "Traceback" not in result.stdout + result.stderr
     assert not run.exists()
@@ -134,8 +133,7 @@ def test_a_command_line_hydra_cannot_run_is_one_error_line(tmp_path, script, arg
     if not any(a.startswith("paths.log_dir=") for a in args):
         args.append(f"paths.log_dir={logs}")
     result = run_script(script, *args)
-    assert result.returncode == 2, result.stderr[-3000:]
-    (line,) = result.stderr.strip().splitlines()
+    line = error_line(result)
     assert line.startswith(message.format(file=file)), line
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing written

@@ -10,7 +10,7 @@ import pytest
 import torch
 from lightning.pytorch import Callback
 
-from tests.conftest import compose_in, run_script
+from tests.conftest import compose_in, error_line, run_script
 from tinythink.checkpoints import load_checkpoint, read_checkpoint
 from tinythink.training.resumable import TrainingInterrupted
 
@@ -135,8 +135,7 @@ def test_a_bad_rl_setting_is_one_error_line(tiny_fit, tmp_path, overrides, messa
         f"paths.log_dir={logs}",
         f"hydra.run.dir={run}",
     )
-    assert result.returncode == 2, result.stderr[-3000:]
-    (line,) = result.stderr.strip().splitlines()
+    line = error_line(result)
     assert line.startswith(message), line
     assert not run.exists()
 
@@ -147,7 +146,6 @@ def test_starting_from_a_model_of_another_shape_says_which_values_differ(tmp_pat
     result = run_script(
         "train.py", "experiment=rl", "debug=fast", f"paths.log_dir={logs}", f"hydra.run.dir={run}"
     )
-    assert result.returncode == 2, result.stderr[-3000:]
-    (line,) = result.stderr.strip().splitlines()
+    line = error_line(result)
     assert "models/tinythink-tiny holds a model of another shape (" in line
     assert "d_model=128 there but" in line and "with the same model config" in line
