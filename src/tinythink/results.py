@@ -26,6 +26,7 @@ ANSWER_ACC = "answer_acc"  # greedy exact match of the final answer
 N_SCORED = "n_scored"  # how many problems the accuracy is over
 ACC_STEPS = "acc/steps_"  # + "1", "2", ..., "3plus": accuracy by reasoning steps
 ACC_FAMILY = "acc/family_"  # + "change", "compare", ...: accuracy by problem family
+ACC_HARDER = "acc/harder_"  # + "more_steps", "bigger_numbers": the two halves of ood
 
 
 def metric(split: str, name: str) -> str:

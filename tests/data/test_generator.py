@@ -117,12 +117,26 @@ def test_test_split_covers_the_spec(splits):
         _check_reasoning(p)
 
 
-def test_ood_is_harder_than_train(splits):
+def test_ood_holds_only_problems_harder_than_any_in_train(splits):
+    """Each ood problem has more steps than train's most, or a question number above
+    train's largest: compared with the train split's own problems, not just its config."""
+    train = splits["train"]
+    most_steps = max(p.steps for p in train)
+    largest = max(gen.largest_number(p.question) for p in train)
+    assert (most_steps, largest) == (TRAIN.max_steps, TRAIN.max_operand)  # train reaches its limits
+    halves = {gen.MORE_STEPS: [], gen.BIGGER_NUMBERS: []}
     for p in splits["ood"]:
-        biggest = max(int(n) for n in re.findall(r"\d+", p.question))
-        assert p.steps >= 5 or biggest > 999, p
+        halves[p.harder].append(p)
         _check_reasoning(p)
-    assert {p.steps for p in splits["ood"]} >= {5, 6}
+    for p in halves[gen.MORE_STEPS]:
+        assert p.steps > most_steps and gen.largest_number(p.question) <= largest, p
+    for p in halves[gen.BIGGER_NUMBERS]:
+        assert gen.largest_number(p.question) > largest and p.steps <= most_steps, p
+    assert [len(h) for h in halves.values()] == [SIZES["n_ood"] // 2] * 2
+    assert {p.steps for p in halves[gen.MORE_STEPS]} == {5, 6}
+    assert {p.steps for p in halves[gen.BIGGER_NUMBERS]} == {1, 2, 3, 4}
+    # the held-out splits of train's difficulty carry no ood label
+    assert {p.harder for s in ("train", "val", "test") for p in splits[s]} == {""}
 
 
 def test_changing_train_size_keeps_val_and_test():

@@ -37,6 +37,16 @@ def test_summary_breaks_down_by_steps_and_family():
     assert s["acc/steps_1"] == 0.5 and s["acc/steps_3"] == 1.0
     assert s["acc/family_change"] == 1.0 and s["acc/family_share"] == 0.0
     assert s["n/steps_1"] == 2 and s["n"] == 3
+    assert not any(k.startswith("acc/harder_") for k in s)  # no ood label, no ood halves
+
+
+def test_summary_breaks_ood_into_its_two_halves():
+    make = lambda harder, ok: Attempt(Problem("q", 1, harder=harder), "", 1 if ok else 0)  # noqa: E731
+    s = summarize(
+        [make("more_steps", True), make("more_steps", False), make("bigger_numbers", False)]
+    )
+    assert s["acc/harder_more_steps"] == 0.5 and s["n/harder_more_steps"] == 2
+    assert s["acc/harder_bigger_numbers"] == 0.0 and s["acc_all"] == pytest.approx(1 / 3)
 
 
 def test_majority_vote():

@@ -21,15 +21,17 @@ import hashlib
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tinythink.data import stories
 from tinythink.data.problem import Problem
 
 FAMILIES = stories.KINDS
 SPLITS = ("train", "val", "test", "ood")
+# The two halves of ood (Problem.harder): more steps than train, or bigger numbers.
+MORE_STEPS, BIGGER_NUMBERS = "more_steps", "bigger_numbers"
 # Bump when generated text changes, so cached data built by older code is not reused.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}
@@ -299,14 +301,14 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
     # Keep only problems truly outside the training distribution.
     half = cfg.n_ood // 2
     longer = (
-        p
+        replace(p, harder=MORE_STEPS)
         for p in iter_problems(cfg.ood_steps, seed, "test", cfg.plan)
         if p.steps > cfg.train.max_steps
     )
     bigger = (
-        p
+        replace(p, harder=BIGGER_NUMBERS)
         for p in iter_problems(cfg.ood_digits, seed + 100, "test", cfg.plan)
-        if largest_number(p.question) > cfg.train.max_operand
+        if largest_number(p.question) > cfg.train.max_operand and p.steps <= cfg.train.max_steps
     )
     return take_unique(longer, cfg.n_ood - half) + take_unique(bigger, half)
 

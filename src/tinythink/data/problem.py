@@ -37,6 +37,9 @@ class Problem:
     # Generated held-out splits: "seen" if every wording and word was in the train
     # lexicon, "held_out" if the question uses one that train never shows; "" otherwise.
     wording: str = ""
+    # The ood split: how it is harder than train, "more_steps" or "bigger_numbers"
+    # (a question number above train's largest); "" otherwise.
+    harder: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

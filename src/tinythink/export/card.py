@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tinythink.checkpoints import Loaded
-from tinythink.results import ACC_STEPS, ANSWER_ACC, FILENAME, N_SCORED, RunResult, metric
+from tinythink.results import (
+    ACC_HARDER,
+    ACC_STEPS,
+    ANSWER_ACC,
+    FILENAME,
+    N_SCORED,
+    RunResult,
+    metric,
+)
 
 # Shown in this order; handwritten is people's own wording, never trained on.
 CARD_SPLITS = {
@@ -20,6 +28,8 @@ CARD_SPLITS = {
     "handwritten": "handwritten (people's own wording, never trained on)",
     "ood": "ood (5-6 steps or bigger numbers than any in training)",
 }
+
+OOD_HALVES = {"more_steps": "more steps", "bigger_numbers": "bigger numbers"}
 
 
 @dataclass
@@ -182,6 +192,10 @@ def _accuracy(result: RunResult | None) -> list[str]:
     if steps:
         shown = ", ".join(f"{s} step{'s' if s != '1' else ''} {100 * v:.0f}%" for s, v in steps)
         rows += ["", f"Test accuracy by reasoning steps: {shown}."]
+    halves = {h: metrics.get(metric("ood", ACC_HARDER + h)) for h in OOD_HALVES}
+    if all(v is not None for v in halves.values()):
+        shown = ", ".join(f"{label} {100 * halves[h]:.1f}%" for h, label in OOD_HALVES.items())
+        rows += ["", f"Ood by half: {shown}."]
     rows += [
         "",
         "Greedy decoding, measured by `train.py` on `best.ckpt` at the end of the run "
