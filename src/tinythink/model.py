@@ -174,14 +174,21 @@ class RotaryEmbedding(nn.Module):
         inv_freq = 1.0 / theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim)
         angles = torch.outer(torch.arange(max_seq_len, dtype=torch.float32), inv_freq)
         # (max_seq_len, head_dim/2). Not persistent: cheap to rebuild, keeps checkpoints small.
+        self.register_buffer("inv_freq", inv_freq, persistent=False)
         self.register_buffer("cos", angles.cos(), persistent=False)
         self.register_buffer("sin", angles.sin(), persistent=False)
 
     def forward(self, seq_len: int, position_ids: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        """cos, sin broadcastable against (B, nh, T, head_dim/2)."""
+        """cos, sin broadcastable against (B, nh, T, head_dim/2).
+
+        Integer ``position_ids`` (left padding, KV-cache decoding) index the tables;
+        float ones (training with scaled positions) are turned into angles directly.
+        """
         if position_ids is None:
             return self.cos[None, None, :seq_len], self.sin[None, None, :seq_len]  # (1, 1, T, hs/2)
-        # Per-row positions (left padding, KV-cache decoding).
+        if position_ids.is_floating_point():
+            angles = position_ids.float()[..., None] * self.inv_freq  # (B, T, hs/2)
+            return angles.cos()[:, None], angles.sin()[:, None]
         return self.cos[position_ids][:, None], self.sin[position_ids][:, None]  # (B, 1, T, hs/2)
 
 
@@ -323,6 +330,7 @@ class TinyThinkLM(nn.Module):
         """Logits (B, T, vocab_size) for token ids idx (B, T).
 
         Training passes only idx: positions 0..T-1 and a plain causal mask (fast path).
+        Training with scaled positions passes float position_ids (B, T) instead.
         Batched generation (tinythink.engine) also passes per-row position_ids (B, T),
         a boolean attn_mask (B, 1, T, S) that is True where a query may attend, and one
         KVCache per layer.

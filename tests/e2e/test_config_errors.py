@@ -21,6 +21,11 @@ from tests.conftest import error_line, run_script
         (["data.format=foo"], "error: unknown data format 'foo'; expected one of cot, direct"),
         (["data=jsonl"], "error: data=jsonl needs the file to train on: add data.path="),
         (["data.vocab_size=100"], "error: tokenizer vocab_size=100 is too small: it needs 260"),
+        (
+            ["module.position_scale=[2,4]"],
+            "error: module.position_scale must be null or [low, high] with 0 < low <= 1 <= high "
+            "(generation uses 1), got [2, 4]; e.g. module.position_scale=[0.5,2.0]",
+        ),
         pytest.param(
             ["trainer=gpu"],
             "error: trainer.accelerator=gpu, but",
@@ -34,6 +39,7 @@ from tests.conftest import error_line, run_script
         "format",
         "jsonl-no-path",
         "vocab",
+        "position_scale",
         "gpu",
     ],
 )

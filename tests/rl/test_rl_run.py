@@ -119,8 +119,12 @@ def test_an_rl_run_logs_its_stage_and_resumes_exactly(tiny_fit, tmp_path, caplog
             "error: init_from=nowhere/best.ckpt: checkpoint not found",
         ),
         (["data.rl.keep=most"], "error: data.rl.keep='most': expected one of sometimes"),
+        (
+            ["module.position_scale=[0.5,2.0]"],
+            "error: module.position_scale must be null in the RL stage",
+        ),
     ],
-    ids=["group_size", "temperature", "no-init", "missing-init", "keep"],
+    ids=["group_size", "temperature", "no-init", "missing-init", "keep", "position_scale"],
 )
 def test_a_bad_rl_setting_is_one_error_line(tiny_fit, tmp_path, overrides, message):
     logs, run = tmp_path / "logs", tmp_path / "logs" / "run"

@@ -37,6 +37,43 @@ def test_compile_must_be_a_bool():
         build_module({**preset_values("micro"), "vocab_size": 64, "n_layer": 1}, compile="ture")
 
 
+def test_scaled_positions_train_at_a_random_scale_and_generate_at_scale_one():
+    from tinythink.training.module import scaled_positions
+
+    shape = {**preset_values("micro"), "vocab_size": 64, "max_seq_len": 64}
+    torch.manual_seed(0)
+    module = build_module(shape, position_scale=[0.5, 2.0])
+    inputs = torch.randint(0, 64, (256, 40))
+    positions = scaled_positions(inputs.shape, [0.5, 2.0], inputs.device)
+    factors = positions[:, 1]  # position 1 of each row is its factor
+    assert positions[:, 0].eq(0).all() and torch.allclose(
+        positions, positions[:, 1:2] * torch.arange(40)
+    )
+    assert 0.5 <= factors.min() < 0.6 and 1.9 < factors.max() <= 2.0  # the range, both ends
+    assert 0.4 < (factors < 1).float().mean() < 0.6  # log-uniform: 1 is the middle
+    # Float positions at factor 1 are the plain RoPE tables: generation is unchanged.
+    plain = module.net(inputs[:2])
+    at_one = module.net(inputs[:2], position_ids=torch.arange(40.0).expand(2, 40))
+    assert torch.equal(plain, at_one)
+    # Training applies a scale (the loss differs from plain positions); eval does not.
+    plain_module = build_module(shape, position_scale=None)
+    plain_module.load_state_dict(module.state_dict())
+    batch = {"inputs": inputs[:8], "targets": inputs[:8]}
+    module.eval(), plain_module.eval()
+    assert module._loss(batch)[0] == plain_module._loss(batch)[0]
+    module.train(), plain_module.train()
+    assert module._loss(batch)[0] != plain_module._loss(batch)[0]
+
+
+@pytest.mark.parametrize("bad", [[2.0, 4.0], [0.5, 0.9], [0, 2], [1], "wide"])
+def test_position_scale_must_contain_one(bad):
+    with pytest.raises(
+        ValueError,
+        match=r"module\.position_scale must be null or \[low, high\] with 0 < low <= 1 <= high",
+    ):
+        build_module({**preset_values("micro"), "vocab_size": 64, "n_layer": 1}, position_scale=bad)
+
+
 def test_every_module_setting_has_one_home_in_the_yaml():
     """conf/module/default.yaml holds the settings; the class repeats none as a default."""
     import inspect

@@ -136,7 +136,12 @@ def test_lightning_trains_exactly_as_a_plain_loop(name):
 
     torch.manual_seed(0)
     module = Recording(
-        model=config, optim=optim, eval=module.hparams.eval, compile=False, init_from=None
+        model=config,
+        optim=optim,
+        eval=module.hparams.eval,
+        compile=False,
+        init_from=None,
+        position_scale=None,
     )
     trainer = Trainer(
         max_steps=len(batches), accelerator="cpu", precision="32-true", logger=False,

@@ -50,7 +50,12 @@ def run_lightning(run: LoopRun, optim: dict[str, Any]) -> dict[str, Any]:
     torch.manual_seed(run.seed)
     # As `module.compile=true` trains; `optim` is conf/module's, as for the plain loop.
     module = TrainingModule(
-        model=run.model, optim=optim, eval=_NO_EVAL, compile=run.compile, init_from=None
+        model=run.model,
+        optim=optim,
+        eval=_NO_EVAL,
+        compile=run.compile,
+        init_from=None,
+        position_scale=None,
     )
     clock = _StepClock(synchronizer(run.device))
     trainer = L.Trainer(

@@ -71,6 +71,7 @@ class RLModule(TrainingModule):
         eval: dict[str, Any],
         compile: bool,
         init_from: str | None,
+        position_scale: list[float] | None,
         rl: dict[str, Any],
     ) -> None:
         if not init_from:
@@ -79,7 +80,19 @@ class RLModule(TrainingModule):
                 "by train.py, or an exported folder such as models/tinythink-tiny)"
             )
         rl = check_rl(rl)
-        super().__init__(model=model, optim=optim, eval=eval, compile=compile, init_from=init_from)
+        if position_scale is not None:
+            raise ValueError(
+                f"module.position_scale must be null in the RL stage (its samples are "
+                f"generated and scored at plain positions), got {position_scale!r}"
+            )
+        super().__init__(
+            model=model,
+            optim=optim,
+            eval=eval,
+            compile=compile,
+            init_from=init_from,
+            position_scale=position_scale,
+        )
         self.hparams["rl"] = rl
         # The starting model, frozen: the KL is measured against it. Kept outside the
         # module's children so checkpoints hold only the policy.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -20,6 +21,36 @@ from tinythink.results import metric as metric_name
 from tinythink.training.optimizers import make_optimizer
 
 
+def check_position_scale(value: Any) -> list[float] | None:
+    """``module.position_scale``: null, or [low, high] with 0 < low <= 1 <= high."""
+    if value is None:
+        return None
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        low = high = float("nan")
+    if not 0 < low <= 1 <= high:
+        raise ValueError(
+            f"module.position_scale must be null or [low, high] with 0 < low <= 1 <= high "
+            f"(generation uses 1), got {value!r}; e.g. module.position_scale=[0.5,2.0]"
+        )
+    return [low, high]
+
+
+def scaled_positions(shape: torch.Size, scale: list[float], device: torch.device) -> torch.Tensor:
+    """Positions 0..T-1 of each row times its own factor, log-uniform in ``scale``.
+
+    Under RoPE a token then sits a different number of position steps from the
+    digits and numbers it must find in every row, so counting steps stops working
+    and the model has to find them by what they are (docs/experiments.md, issue 15).
+    Generation uses factor 1, inside the range, so exported models are unchanged.
+    """
+    rows, length = shape
+    low, high = scale
+    log_factor = torch.empty(rows, 1, device=device).uniform_(math.log(low), math.log(high))
+    return torch.arange(length, device=device, dtype=torch.float32) * log_factor.exp()
+
+
 class TrainingModule(LightningModule):
     """Trains :class:`TinyThinkLM` and scores held-out answers at every validation.
 
@@ -36,10 +67,12 @@ class TrainingModule(LightningModule):
         eval: dict[str, Any],
         compile: bool,
         init_from: str | None,
+        position_scale: list[float] | None,
     ) -> None:
         super().__init__()
         if not isinstance(compile, bool):  # a typo like `module.compile=ture` arrives as a str
             raise ValueError(f"module.compile must be true or false, got {compile!r}")
+        position_scale = check_position_scale(position_scale)
         # The config checks the parameter cap before any weight exists.
         self.config = ModelConfig(**model)
         self.save_hyperparameters(
@@ -49,6 +82,7 @@ class TrainingModule(LightningModule):
                 "eval": dict(eval),
                 "compile": compile,
                 "init_from": init_from,
+                "position_scale": position_scale,
             }
         )
         self.net = TinyThinkLM(self.config)
@@ -78,14 +112,17 @@ class TrainingModule(LightningModule):
         return self.net(inputs)
 
     def _forward_for_loss(self, inputs: torch.Tensor) -> torch.Tensor:
+        positions = None
+        if self.training and self.hparams.position_scale is not None:
+            positions = scaled_positions(inputs.shape, self.hparams.position_scale, inputs.device)
         if not self.hparams.compile:
-            return self.net(inputs)
+            return self.net(inputs, position_ids=positions)
         if self._compiled_net is None:
             # Compiled on first use, after any strategy has wrapped `net`, and stored
             # past nn.Module's __setattr__ so the state_dict keeps its keys (no
             # `_orig_mod.`). Generation stays eager: its shapes change every token.
             object.__setattr__(self, "_compiled_net", torch.compile(self.net))
-        return self._compiled_net(inputs)
+        return self._compiled_net(inputs, position_ids=positions)
 
     def _loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
         logits = self._forward_for_loss(batch["inputs"])  # (B, T, V)
