@@ -139,6 +139,45 @@ def test_ood_holds_only_problems_harder_than_any_in_train(splits):
     assert {p.harder for s in ("train", "val", "test") for p in splits[s]} == {""}
 
 
+def _story() -> stories.Story:
+    return stories.Story(stories.Picker(random.Random(0), True), past=False)
+
+
+def test_restated_reasoning_writes_what_is_left_after_each_step():
+    st = _story()
+    st.answer = st.op(st.op(st.op(30, "*", 5), "-", 24), "+", 16)
+    assert gen.worked_reasoning(st, plan=True, restate=True) == (
+        "30*5-24+16. 30*5: 0*5=0, 3*5=15, carry 1, so 150. 150-24+16. "
+        "150-24: 10-4=6, 5-1-2=2, 1-0=1, so 126. 126+16. 126+16: 6+6=12, 2+1+1=4, 1+0=1, so 142."
+    )
+    assert gen.worked_reasoning(st, plan=True, restate=False) == (
+        "30*5-24+16. 30*5: 0*5=0, 3*5=15, carry 1, so 150. "
+        "150-24: 10-4=6, 5-1-2=2, 1-0=1, so 126. 126+16: 6+6=12, 2+1+1=4, 1+0=1, so 142."
+    )
+    # Brackets go once their inside is a number; the order of the steps is the story's.
+    st = _story()
+    st.answer = st.op(65, "-", st.op(st.op(43, "-", 9), "+", 7))
+    assert gen.worked_reasoning(st, plan=True, restate=True).split(" ")[0] == "65-(43-9+7)."
+    assert [stories.expression(st.answer, done=range(k)) for k in range(4)] == [
+        "65-(43-9+7)",
+        "65-(34+7)",
+        "65-41",
+        "24",
+    ]
+
+
+def test_every_restated_line_is_worth_the_answer_and_one_step_shorter():
+    cfg = generator_config({**SIZES, "restate": True})
+    stream = gen.iter_problems(cfg.ood_steps, 7, None, plan=True, restate=True)
+    for p in (next(stream) for _ in range(200)):
+        _check_reasoning(p)
+        lines = re.findall(r"(?:^|\. )([\d+\-*/()]+)\.(?= |$)", p.reasoning)
+        assert len(lines) == p.steps, p  # the plan, then one line per step but the last
+        for line, signs_left in zip(lines, range(p.steps, 0, -1), strict=True):
+            assert sum(line.count(sign) for sign in "+-*/") == signs_left, p
+            assert eval(line.replace("/", "//")) == p.answer, p
+
+
 def test_changing_train_size_keeps_val_and_test():
     bigger = generator_config({**SIZES, "n_train": 30_000})
     assert gen.generate_split(bigger, "test") == gen.generate_split(SMALL, "test")

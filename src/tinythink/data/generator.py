@@ -81,6 +81,10 @@ class GeneratorConfig:
     # Open the reasoning with the whole computation in the story's numbers
     # ("30*5-24+16."), then work each step: reading first, then arithmetic.
     plan: bool
+    # After each step but the last, write what is left to compute with its result in
+    # place ("30*5: ..., so 150. 150-24+16. 150-24: ..."): each step then reads only
+    # the line before it, however many came earlier.
+    restate: bool
     train: Difficulty
     # OOD is harder than anything trained on: half have more steps, half bigger numbers.
     ood_steps: Difficulty
@@ -200,12 +204,14 @@ def make_problem(
     *,
     train: bool = True,
     plan: bool = True,
+    restate: bool = False,
 ) -> Problem:
     """One problem of ``family`` needing ``steps`` operations (fewer where the kind has
     no longer form: see ``stories.KIND_STEPS``).
 
     ``train=True`` words it only with wordings and words that are not held out;
-    ``plan=True`` opens the reasoning with the whole computation (``30*5-24+16.``).
+    ``plan=True`` opens the reasoning with the whole computation (``30*5-24+16.``);
+    ``restate=True`` writes what is left after each step (``150-24+16.``).
     """
     if family not in stories.BUILDERS:
         raise ValueError(f"unknown problem family {family!r}; choose from {', '.join(FAMILIES)}")
@@ -240,9 +246,21 @@ def make_problem(
         plan_text = stories.expression(story.answer)
         if sum(plan_text.count(sign) for sign in "+-*/") != len(story.ops):
             raise RuntimeError(f"{family}: the answer does not use every step: {story.ops}")
-        reasoning = f"{plan_text}. {work(story.ops)}" if plan else work(story.ops)
+        reasoning = worked_reasoning(story, plan, restate)
         return Problem(text, int(story.answer), reasoning, family, len(story.ops), wording)
     raise RuntimeError(f"could not build a {family} problem with {steps} steps under {d}")
+
+
+def worked_reasoning(story: stories.Story, plan: bool, restate: bool) -> str:
+    """The plan line (if ``plan``), then each step worked, with what is left restated
+    between steps (if ``restate``)."""
+    parts = [f"{stories.expression(story.answer)}."] if plan else []
+    last = len(story.ops) - 1
+    for step, op in enumerate(story.ops):
+        parts.append(work([op]))
+        if restate and step < last:
+            parts.append(f"{stories.expression(story.answer, done=range(step + 1))}.")
+    return " ".join(parts)
 
 
 def split_of(question: str) -> str:
@@ -252,7 +270,11 @@ def split_of(question: str) -> str:
 
 
 def iter_problems(
-    d: Difficulty, seed: int, buckets: str | None = None, plan: bool = True
+    d: Difficulty,
+    seed: int,
+    buckets: str | None = None,
+    plan: bool = True,
+    restate: bool = False,
 ) -> Iterator[Problem]:
     """An endless, seeded stream of problems, keeping those whose hash is in ``buckets``.
 
@@ -269,7 +291,7 @@ def iter_problems(
         # reading of a one-step question is where most questions people ask live.
         choices = range(max(low, d.min_steps), min(high, d.max_steps) + 1)
         steps = rng.choices(choices, weights=[len(choices) - i for i in range(len(choices))])[0]
-        problem = make_problem(rng, family, steps, d, train=train, plan=plan)
+        problem = make_problem(rng, family, steps, d, train=train, plan=plan, restate=restate)
         if buckets is None or split_of(problem.question) == buckets:
             yield problem
 
@@ -293,21 +315,21 @@ def generate_split(cfg: GeneratorConfig, split: str) -> list[Problem]:
     # Each split has its own seed stream, so changing n_train never changes val/test.
     seed = cfg.seed * 10 + SPLITS.index(split)
     if split == "train":
-        stream = iter_problems(cfg.train, seed, "train", cfg.plan)
+        stream = iter_problems(cfg.train, seed, "train", cfg.plan, cfg.restate)
         return [p for _, p in zip(range(cfg.n_train), stream, strict=False)]
     if split in ("val", "test"):
         n = cfg.n_val if split == "val" else cfg.n_test
-        return take_unique(iter_problems(cfg.train, seed, split, cfg.plan), n)
+        return take_unique(iter_problems(cfg.train, seed, split, cfg.plan, cfg.restate), n)
     # Keep only problems truly outside the training distribution.
     half = cfg.n_ood // 2
     longer = (
         replace(p, harder=MORE_STEPS)
-        for p in iter_problems(cfg.ood_steps, seed, "test", cfg.plan)
+        for p in iter_problems(cfg.ood_steps, seed, "test", cfg.plan, cfg.restate)
         if p.steps > cfg.train.max_steps
     )
     bigger = (
         replace(p, harder=BIGGER_NUMBERS)
-        for p in iter_problems(cfg.ood_digits, seed + 100, "test", cfg.plan)
+        for p in iter_problems(cfg.ood_digits, seed + 100, "test", cfg.plan, cfg.restate)
         if largest_number(p.question) > cfg.train.max_operand and p.steps <= cfg.train.max_steps
     )
     return take_unique(longer, cfg.n_ood - half) + take_unique(bigger, half)

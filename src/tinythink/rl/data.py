@@ -89,7 +89,9 @@ class RLDataModule(ThinkingDataModule):
             difficulty = dataclasses.replace(
                 self.gen_cfg.train, min_steps=rl["min_steps"], max_steps=rl["max_steps"]
             )
-            stream = gen.iter_problems(difficulty, rl["seed"], "train", self.gen_cfg.plan)
+            stream = gen.iter_problems(
+                difficulty, rl["seed"], "train", self.gen_cfg.plan, self.gen_cfg.restate
+            )
             # A story may need fewer operations than it was drawn with: keep to the range.
             within = (p for p in stream if rl["min_steps"] <= p.steps <= rl["max_steps"])
             problems = gen.take_unique(within, n)

@@ -24,25 +24,37 @@ _VERB = re.compile(r"\[(\w+)(?::(\w+))?\]")
 
 
 class Quantity(int):
-    """A result of earlier steps that remembers how it was computed, e.g. ``12+(12+5)``."""
+    """A result of earlier steps that remembers how it was computed: ``left sign right``,
+    each a number or a Quantity, made by the story's operation number ``step``."""
 
-    def __new__(cls, value: int, sign: str, expr: str) -> Quantity:
+    def __new__(cls, value: int, sign: str, left: int, right: int, step: int) -> Quantity:
         self = super().__new__(cls, value)
-        self.sign, self.expr = sign, expr
+        self.sign, self.left, self.right, self.step = sign, left, right, step
         return self
 
 
-def _operand(n: int, sign: str, right: bool) -> str:
+def _worked(n: int, done: range) -> bool:
+    return not isinstance(n, Quantity) or n.step in done
+
+
+def _operand(n: int, sign: str, right: bool, done: range) -> str:
     """``n`` as an operand of ``sign``, in brackets where the order of operations needs them."""
-    if not isinstance(n, Quantity):
-        return str(n)
+    if _worked(n, done):
+        return str(int(n))
     weak = n.sign in "+-" and sign in "*/"
-    return f"({n.expr})" if weak or (right and n.sign in "+-*/") else n.expr
+    text = expression(n, done)
+    return f"({text})" if weak or (right and n.sign in "+-*/") else text
 
 
-def expression(n: int) -> str:
-    """The whole computation behind a result, with the story's numbers: ``30*5-24+16``."""
-    return n.expr if isinstance(n, Quantity) else str(n)
+def expression(n: int, done: range = range(0)) -> str:
+    """The whole computation behind a result, with the story's numbers: ``30*5-24+16``.
+
+    The results of the operations numbered in ``done`` are written as their values:
+    what is left to compute once they are worked (``150-24+16`` after the first).
+    """
+    if _worked(n, done):
+        return str(int(n))
+    return f"{_operand(n.left, n.sign, False, done)}{n.sign}{_operand(n.right, n.sign, True, done)}"
 
 
 @dataclass
@@ -67,7 +79,7 @@ class Story:
         if (sign == "-" and b > a) or (sign == "/" and (b == 0 or a % b)):
             raise ValueError(f"not a whole-number step: {a}{sign}{b}")
         self.ops.append((int(a), sign, int(b)))
-        return Quantity(value, sign, f"{_operand(a, sign, False)}{sign}{_operand(b, sign, True)}")
+        return Quantity(value, sign, a, b, step=len(self.ops) - 1)
 
     def say(self, template: str, subj: Owner | None = None, *, tense: str = "", **slots) -> str:
         """Fill a wording: ``[verb]`` agrees with ``subj`` (or ``[verb:pl]`` with a plural)."""
