@@ -88,6 +88,10 @@ def test_a_micro_model_memorises_eight_problems(tmp_path: Path):
             "trainer.log_every_n_steps=1",
             "module.optim.lr=5e-3",
             "module.optim.warmup_steps=10",
+            # The figures above are at plain positions: a random scale per step makes
+            # the last step's loss noisier (0.13 at seed 0); tests/training/test_module.py
+            # covers scaled positions.
+            "module.position_scale=null",
         ],
     )
     assert module.global_step == 120
