@@ -27,6 +27,7 @@ N_SCORED = "n_scored"  # how many problems the accuracy is over
 ACC_STEPS = "acc/steps_"  # + "1", "2", ..., "3plus": accuracy by reasoning steps
 ACC_FAMILY = "acc/family_"  # + "change", "compare", ...: accuracy by problem family
 ACC_HARDER = "acc/harder_"  # + "more_steps", "bigger_numbers": the two halves of ood
+ACC_CATEGORY = "acc/category_"  # + "two_actions", "chain", ...: handwritten by what it tests
 
 
 def metric(split: str, name: str) -> str:

@@ -65,6 +65,14 @@ def test_kind_is_another_name_for_family(tmp_path: Path) -> None:
         parse_record({"question": "Q?", "answer": 1, "kind": 3}, "f.jsonl:4")
 
 
+def test_category_says_what_a_row_tests() -> None:
+    row = {"question": "Q?", "answer": 2, "kind": "change", "steps": 2, "category": " chain "}
+    assert parse_record(row, "hw.jsonl:1") == Problem("Q?", 2, "", "change", 2, category="chain")
+    assert parse_record({"question": "Q?", "answer": 2}, "f.jsonl:1").category == ""
+    with pytest.raises(DataFileError, match=r"f\.jsonl:2: 'category' must be a string, got 7"):
+        parse_record({"question": "Q?", "answer": 1, "category": 7}, "f.jsonl:2")
+
+
 def test_gsm8k_layout(tmp_path: Path) -> None:
     (problem,) = read_jsonl(write_lines(tmp_path / "gsm8k.jsonl", NATALIA))
     assert problem.question == NATALIA["question"]

@@ -12,7 +12,8 @@ accepted, and keys other than those below are ignored:
    (``"-1,204"``); ``reasoning`` (default ""), ``family`` (default "custom")
    and ``steps`` (default 0) are optional. ``kind`` is accepted as another name
    for ``family`` (the hand-written evaluation set below uses it); ``family``
-   wins when a row has both.
+   wins when a row has both. ``category`` (optional) names what the problem tests;
+   accuracy is then also reported by category.
 
 2. GSM8K's::
 
@@ -24,8 +25,8 @@ accepted, and keys other than those below are ignored:
    non-empty reasoning lines and ``family`` defaults to "gsm8k".
 
 The hand-written evaluation set ships beside this module (:data:`HANDWRITTEN_PATH`,
-rows like ``{"question": ..., "answer": 7, "kind": "change", "steps": 1, "check": "3+4"}``;
-``check`` is ignored like any other unknown key). It is scored, never trained on:
+rows like ``{"question": ..., "answer": 7, "kind": "change", "steps": 1, "check": "3+4",
+"category": "simple"}``; ``check`` is ignored like any other unknown key). It is scored, never trained on:
 :func:`read_handwritten` is its only reader, and only evaluation calls it.
 """
 
@@ -127,7 +128,8 @@ def parse_record(obj: dict, where: str) -> Problem:
         steps = obj["steps"]
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
             raise DataFileError(f"{where}: 'steps' must be an integer >= 0, got {_show(steps)}")
-    return Problem(question, answer, reasoning, family, steps)
+    category = _optional_str(obj, "category", "", where)
+    return Problem(question, answer, reasoning, family, steps, category=category)
 
 
 def read_jsonl(path: str | Path, option: str = "data.path") -> list[Problem]:

@@ -40,6 +40,9 @@ class Problem:
     # The ood split: how it is harder than train, "more_steps" or "bigger_numbers"
     # (a question number above train's largest); "" otherwise.
     harder: str = ""
+    # The hand-written set: which reading it tests ("two_actions", "chain", ... or
+    # "simple"; docs/data.md), so accuracy is reported by category; "" otherwise.
+    category: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -97,7 +97,8 @@ def any_correct(samples: list[list[Attempt]]) -> list[Attempt]:
 
 
 def summarize(attempts: list[Attempt]) -> dict[str, float]:
-    """Accuracy overall and broken down by step count, family, wording and ood half."""
+    """Accuracy overall and broken down by step count, family, wording, ood half and
+    (the hand-written set) category."""
     groups: dict[str, list[bool]] = defaultdict(list)
     for a in attempts:
         groups["all"].append(a.correct)
@@ -109,6 +110,8 @@ def summarize(attempts: list[Attempt]) -> dict[str, float]:
             groups[f"wording_{a.problem.wording}"].append(a.correct)
         if a.problem.harder:  # ood: its "more steps" and "bigger numbers" halves
             groups[f"harder_{a.problem.harder}"].append(a.correct)
+        if a.problem.category:
+            groups[f"category_{a.problem.category}"].append(a.correct)
     out = {}
     for key, hits in sorted(groups.items()):
         out[f"acc_{key}" if key == "all" else f"acc/{key}"] = sum(hits) / len(hits)
