@@ -58,7 +58,7 @@ def small_datamodule(tmp_path: Path, **values: Any) -> ThinkingDataModule:
         batch_size=8,
         n_eval=10,
         vocab_size=320,
-        max_seq_len=384,
+        max_seq_len=448,  # the default data's limit
     )
     dm = ThinkingDataModule(**{**settings, **values})
     dm.prepare_data()

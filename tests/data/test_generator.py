@@ -62,8 +62,9 @@ def _check_reasoning(p: Problem) -> None:
     known = {int(n) for n in re.findall(r"\d+", p.question)}
     words = set(re.findall(r"[a-z]+", p.question.lower()))
     known |= {i for i, w in enumerate(lexicon.NUMBER_WORDS) if w in words}
-    known |= {2} if words & {"twice", "half", "double"} else set()
-    known |= {12} if "dozen" in words else set()
+    known |= {n for word, n in lexicon.IMPLIED_NUMBERS.items() if word in words}
+    if re.search(r"\band (her|his|my|your) \w+ (friends|cousins|brothers|sisters)\b", p.question):
+        known.add(1)  # "She and her 3 friends share them": one more than the friends
     for a, _, b, result in ops:
         assert int(a) in known and int(b) in known, (a, b, p)
         known.add(int(result))

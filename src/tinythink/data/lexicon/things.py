@@ -53,6 +53,11 @@ chair table desk bench/benches lamp_post shovel rake broom tent kayak bike scoot
 """,
 )
 THINGS = FOOD + FRAGILE + ITEMS
+# Foods that are baked ("She bakes 24 muffins"; not strawberries).
+BAKED = frozenset(
+    "cookies cupcakes muffins donuts pretzels crackers pancakes waffles bagels pies tarts "
+    "pizzas brownies".split()
+)
 # Containers for groups: "6 boxes with 12 pens in each".
 CONTAINERS = _things(
     "item",
@@ -178,3 +183,73 @@ MEASURES = (
     ("river", "miles", "longer", "shorter"),
     ("pool", "meters", "longer", "shorter"),
 )
+
+# The singular of every other plural a story may count ("1 minute", "1 person"): units,
+# scene and part nouns, what activities count, and the nouns of distractor sentences.
+_IRREGULAR_PLURALS = {
+    "feet": "foot",
+    "people": "person",
+    "children": "child",
+    "sheep": "sheep",
+    "fish": "fish",
+    "glasses of water": "glass of water",
+    "guppies": "guppy",
+    "daisies": "daisy",
+    "pennies": "penny",
+    "atlases": "atlas",
+    "families": "family",
+    "cookies": "cookie",
+    "chocolate cookies": "chocolate cookie",
+    "oat cookies": "oat cookie",
+    "shelves": "shelf",
+    "movies": "movie",
+}
+_PLURALS = {
+    *(m[1] for m in MEASURES),
+    *(s[1] for s in SCENES),
+    *(what for _, _, what in ACTIVITIES),
+    *(whole for whole, _ in PARTS),
+    *(part for _, parts in PARTS for part in parts),
+    *"""years dollars cents pages points doors windows cousins days minutes hours blocks
+    degrees friends students kids boys girls adults seats tickets rows laps weeks months
+    cars boxes shelves teams groups bags packs stamps players animals""".split(),
+}
+
+
+def _singular(plural: str) -> str:
+    if plural in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[plural]
+    if plural.endswith("ies"):
+        return plural[:-3] + "y"
+    return plural[:-2] if plural.endswith(("ches", "shes", "xes")) else plural[:-1]
+
+
+SINGULAR = {p: _singular(p) for p in _PLURALS if p.endswith("s")} | _IRREGULAR_PLURALS
+
+# Numbers a question implies with a word instead of writing them: the plan line writes
+# the number ("5*7" for "every day for a week"). A test allows these operands only when
+# the question has the word.
+IMPLIED_NUMBERS = {
+    "twice": 2,
+    "double": 2,
+    "half": 2,
+    "pair": 2,
+    "pairs": 2,
+    "triple": 3,
+    "dozen": 12,
+    "week": 7,
+    "weeks": 7,
+    "hour": 60,
+    "hours": 60,
+    "minute": 60,
+    "minutes": 60,
+    "day": 24,
+    "days": 24,
+    "year": 12,
+    "years": 12,
+    # "between herself and her 3 friends": the sharer is one more
+    "herself": 1,
+    "himself": 1,
+    "myself": 1,
+    "yourself": 1,
+}

@@ -6,6 +6,8 @@ owned by someone the question does not ask about ("Her sister has 45 dollars.").
 
 from __future__ import annotations
 
+import re
+
 from tinythink.data.stories.owners import Owner, person
 from tinythink.data.stories.wording import Story, cap
 
@@ -20,8 +22,8 @@ def add_same_thing_distractor(st: Story, owner_name: str, things: str) -> bool:
     template = p.choice(
         "same-distractor", ("{S} [have] {n} {T}.", "{S} [have] {n} {T} too.", "{S} [own] {n} {T}.")
     )
-    at = p.randint(1, max(1, len(st.sentences)))
-    st.sentences.insert(at, st.say(template, other, n=p.randint(2, 60), T=things))
+    # Last before the question: a later "She gives 5 away" would be about the wrong person.
+    st.sentences.append(st.say(template, other, n=p.randint(2, 60), T=things))
     return True
 
 
@@ -43,18 +45,28 @@ DISTRACTORS = (
 )
 
 
+_PRONOUN = re.compile(r"\b(she|he|her|his|him|they|them|their)\b", re.IGNORECASE)
+
+
 def add_distractor(st: Story, who: Owner | None = None) -> None:
-    """An irrelevant sentence with a number in it, before the question."""
+    """An irrelevant sentence with a number in it, before the question.
+
+    A sentence about the world goes anywhere; one about a new person goes last, and only
+    where the question names its owner: before "She gives 5 away", or under "How many does
+    she have?", "Musa has 41 cousins." would change whom the pronoun means.
+    """
     p = st.p
     who = who or person(p, allow_you=False)
-    template = p.choice("distractor", DISTRACTORS)
+    about_person = not _PRONOUN.search(st.question)
+    options = [d for d in DISTRACTORS if about_person or "{S}" not in d]
+    template = p.choice("distractor", options)
     sentence = st.say(
         template,
         who,
         n=p.randint(2, 60),
         h=p.randint(2, 11),
-        g=p.randint(1, 6),
+        g=p.randint(2, 6),
         Poss=cap(who.poss),
     )
-    at = p.randint(1, max(1, len(st.sentences)))
+    at = len(st.sentences) if "{S}" in template else p.randint(1, max(1, len(st.sentences)))
     st.sentences.insert(at, sentence)

@@ -11,7 +11,7 @@ import re
 
 from tinythink.data import lexicon as lex
 from tinythink.data.stories.owners import Owner, other_person
-from tinythink.data.stories.wording import Story, number, spell
+from tinythink.data.stories.wording import Story, container, number, spell
 
 # --- the start -----------------------------------------------------------------------------
 
@@ -22,16 +22,28 @@ START_HAVE = (
     "{S} [start] with {x} {T}.",
     "{S} [have] a collection of {x} {T}.",
     "{S} [keep] {x} {T} in a box.",
-    "There [be:pl] {x} {T} in {Poss} bag.",
+    "{S} [have] {x} {T} in {Poss} bag.",
     "{S} [count] {x} {T}.",
+    "At the start of the day, {s} [have] {x} {T}.",
+    "{S} initially [have] {x} {T}.",
+    "To begin with, {s} [have] {x} {T}.",
 )
+START_HAVE_NOW = ("{S} currently [have] {x} {T}.", "Right now {s} [have] {x} {T}.")
 START_HAVE_PAST = ("At first {s} [have] {x} {T}.", "In the morning, {s} [have] {x} {T}.")
+# A shop, a school, a farm: "A toy store had 40 kites in stock."
+START_PLACE = (
+    "{S} [have] {x} {T} in stock.",
+    "{S} [have] {x} {T} on its shelves.",
+    "There [be:pl] {x} {T} at {s}.",
+)
 
 
 def add_start(st: Story, who: Owner, t: lex.Thing, x: int) -> None:
     """The owner's first amount as a sentence ("Mia has 12 stickers.")."""
     p = st.p
-    options = START_HAVE + (START_HAVE_PAST if st.past else ())
+    options = START_HAVE + (START_HAVE_PAST if st.past else START_HAVE_NOW)
+    if who.poss == "its":
+        options += START_PLACE
     st.add(st.say(p.choice("start", options), who, x=x, T=t.many))
 
 
@@ -54,7 +66,7 @@ def start_amount(
     if room >= 1 and p.random() < 0.3:
         k = p.randint(2, 9)
         m = number(p, 2, min(hi, res // k, 99))
-        c = p.choice("container", lex.CONTAINERS)
+        c = container(p, t)
         template = p.choice("groups-start", GROUPS_START)
         st.add(st.say(template, who, k=spell(p, k), m=m, C=c.many, T=t.many))
         return st.op(m, "*", k), 1
@@ -154,9 +166,13 @@ THEN = ("Then", "After that,", "Later,", "Next,", "The next day,", "In the after
 
 
 def event_phrase(
-    st: Story, gain: bool, t: lex.Thing, x: int, o: Owner
+    st: Story, gain: bool, t: lex.Thing, x: int, o: Owner, names_things: bool = False
 ) -> tuple[str, dict[str, str]]:
-    """A gain or loss of ``x`` as a verb phrase with the owner as subject."""
+    """A gain or loss of ``x`` as a verb phrase with the owner as subject.
+
+    ``names_things``: the phrase is the story's first word on the things, so it names
+    them and refers to nothing before it ("sold 17 brushes", not "sold 17 of them").
+    """
     p = st.p
     if gain:
         options = GAIN_VP
@@ -166,6 +182,8 @@ def event_phrase(
             + (LOSS_VP_FOOD * 2 if t.kind == "food" else ())
             + (LOSS_VP_FRAGILE * 2 if t.kind == "fragile" else ())
         )
+    if names_things:
+        options = tuple(o for o in options if "{T}" in o and not re.search(r"more|another", o))
     template = p.choice("gain-vp" if gain else "loss-vp", options)
     return template, {"x": spell(p, x, 0.05), "T": t.many, "O": o.mention(p, False, False)}
 
@@ -188,13 +206,13 @@ def event_sentence(st: Story, who: Owner, gain: bool, t: lex.Thing, x: int, lead
             x=spell(p, x, 0.05),
             T=t.many,
             P=who.obj,
-            O=o.mention(p, True, False),
+            O=o.mention(p, template.startswith("{O}"), False),
             O_poss=o.poss,
         )
     else:
         template, slots = event_phrase(st, gain, t, x, o)
         sentence = st.say("{S} " + template + ".", who, **slots)
-    if lead and p.random() < 0.5:
+    if lead and p.random() < 0.5 and not sentence.startswith("Then "):
         first = p.choice("then", THEN)
         sentence = f"{first} {_after_lead(sentence)}"
     return sentence
@@ -209,10 +227,60 @@ def _after_lead(sentence: str) -> str:
     return sentence[0].lower() + sentence[1:]
 
 
+# Several events in one sentence: "buys 5 and gives away 3", "spends 13, then finds 8,
+# then spends 20". {0} {1} {2} are the events' verb phrases.
+JOIN_TWO = (
+    "{0} and {1}",
+    "{0} and then {1}",
+    "{0}, then {1}",
+    "{0}, and later {1}",
+    "{0} and {1}",
+)
+JOIN_TWO_MIXED = ("{0} but {1}", "{0}, but then {1}")  # a gain and a loss
+JOIN_THREE = (
+    "{0}, {1}, and then {2}",
+    "{0}, then {1}, then {2}",
+    "{0}, {1} and {2}",
+    "first {0}, then {1}, and finally {2}",
+    "{0}, then {1}, and then {2}",
+)
+
+
+def join_phrases(st: Story, who: Owner, phrases: list[tuple[str, dict[str, str]]]) -> str:
+    """Two or three verb phrases (each a template and its slots, the owner their subject)
+    as one sentence: "She buys 5 more, gives 3 to Leo, and then loses 2." A "but" joins
+    two only when ``mixed`` gains and losses are marked by a leading "+" or "-"."""
+    p = st.p
+    texts, slots = [], {}
+    for j, (template, own) in enumerate(phrases):
+        texts.append(re.sub(r"\{(\w+)\}", rf"{{\g<1>{j}}}", template))
+        slots.update({f"{key}{j}": value for key, value in own.items()})
+    if len(phrases) == 3:
+        joined = p.choice("join-three", JOIN_THREE)
+    else:
+        mixed = slots.get("gain0") != slots.get("gain1")
+        joined = p.choice("join-two", JOIN_TWO + (JOIN_TWO_MIXED if mixed else ()))
+    body = joined.format(*texts)
+    if body.startswith("first "):  # "First she buys 5 more, then ..."
+        return st.say("First {s} " + body.removeprefix("first ") + ".", who, **slots)
+    return st.say("{S} " + body + ".", who, **slots)
+
+
+def _joined_events(st: Story, who: Owner, t: lex.Thing, events: list[tuple[bool, int]]) -> str:
+    """Two or three gains and losses of things as one sentence."""
+    o = other_person(st.p, who)
+    phrases = []
+    for gain, x in events:
+        template, slots = event_phrase(st, gain, t, x, o)
+        phrases.append((template, {**slots, "gain": str(gain)}))
+    return join_phrases(st, who, phrases)
+
+
 def add_changes(
     st: Story, who: Owner, t: lex.Thing, total: int, n: int, hi: int, d_res: int
 ) -> int:
-    """``n`` gains and losses applied to ``total``; two may share a sentence ("and")."""
+    """``n`` gains and losses applied to ``total``, a sentence each or two or three to a
+    sentence ("gives 4 to Ana and buys 6 more", "spends 13, then finds 8, then spends 20")."""
     p = st.p
     pending: list[tuple[bool, int]] = []
     for _ in range(n):
@@ -223,19 +291,14 @@ def add_changes(
         pending.append((gain, x))
     i = 0
     while i < len(pending):
-        gain, x = pending[i]
-        if i + 1 < len(pending) and p.random() < 0.3:
-            gain2, x2 = pending[i + 1]
-            o = other_person(p, who)
-            t1, s1 = event_phrase(st, gain, t, x, o)
-            t2, s2 = event_phrase(st, gain2, t, x2, o)
-            s2 = {f"{k}2": v for k, v in s2.items()}
-            t2 = re.sub(r"\{(\w+)\}", r"{\g<1>2}", t2)
-            st.add(st.say("{S} " + t1 + " and " + t2 + ".", who, **s1, **s2))
-            i += 2
-            continue
-        st.add(event_sentence(st, who, gain, t, x, lead=i > 0))
-        i += 1
+        left, r = len(pending) - i, p.random()
+        size = 3 if left >= 3 and r < 0.15 else 2 if left >= 2 and r < 0.45 else 1
+        if size > 1:
+            st.add(_joined_events(st, who, t, pending[i : i + size]))
+        else:
+            gain, x = pending[i]
+            st.add(event_sentence(st, who, gain, t, x, lead=i > 0))
+        i += size
     return total
 
 
@@ -257,6 +320,9 @@ Q_NOW = (
     "Now how many {T} [do:pres] {s} have?",
     "How many {T} are there now?",
     "How many {T} [do:pres] {s} have altogether now?",
+    "How many {T} [be:pres] {s} left with?",
+    "How many {T} [do:pres] {s} have remaining?",
+    "How many {T} [do:pres] {s} have after that?",
 )
 Q_NOW_PAST = (
     "How many {T} did {s} have then?",
@@ -264,6 +330,7 @@ Q_NOW_PAST = (
     "How many {T} did {s} have left?",
     "How many {T} did {s} end up with?",
     "How many {T} did {s} have in the end?",
+    "How many {T} [be] {s} left with?",
 )
 
 

@@ -49,9 +49,18 @@ def words_held_out(text: str) -> set[str]:
     return found
 
 
+def _wording(entry: object) -> object:
+    """A wording paired with what goes with it (its question, the words it may take) is
+    held out, and listed, by its text."""
+    if isinstance(entry, tuple) and entry and isinstance(entry[0], str) and "{" in entry[0]:
+        return entry[0]
+    return entry
+
+
 @functools.cache
 def _entry_held_out(slot: str, entry: object) -> bool:
     """A thing or a word list entry is held out by its words; a wording also by its text."""
+    entry = _wording(entry)
     if isinstance(entry, lex.Thing):
         return entry.many in HELD_OUT_THINGS or bool(_words(entry.many) & HELD_OUT_WORDS)
     text = entry if isinstance(entry, str) else repr(entry)
@@ -82,9 +91,9 @@ class Picker:
         return _entry_held_out(slot, entry)
 
     def choice(self, slot: str, options: list | tuple):
-        first = options[0]
+        first = _wording(options[0])
         if isinstance(first, str) and ("{" in first or "[" in first):
-            WORDINGS.setdefault(slot, set()).update(options)
+            WORDINGS.setdefault(slot, set()).update(_wording(o) for o in options)
         if self.train:
             allowed = [o for o in options if not self._held(slot, o)]
             return self.rng.choice(allowed or list(options[:1]))

@@ -27,6 +27,13 @@ class Owner:
     first_person: bool = False
     mentioned: bool = False
 
+    @property
+    def reflexive(self) -> str:
+        """herself, himself, yourself, myself, itself, themselves."""
+        return {"me": "myself", "you": "yourself", "them": "themselves"}.get(
+            self.obj, self.obj + "self"
+        )
+
     def mention(self, p: Picker, start: bool, pronoun_ok: bool = True) -> str:
         """The next way to name this owner: its name first, then often a pronoun."""
         if not self.mentioned:

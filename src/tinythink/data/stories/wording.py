@@ -81,14 +81,27 @@ class Story:
         self.ops.append((int(a), sign, int(b)))
         return Quantity(value, sign, a, b, step=len(self.ops) - 1)
 
-    def say(self, template: str, subj: Owner | None = None, *, tense: str = "", **slots) -> str:
-        """Fill a wording: ``[verb]`` agrees with ``subj`` (or ``[verb:pl]`` with a plural)."""
+    def say(
+        self,
+        template: str,
+        subj: Owner | None = None,
+        *,
+        tense: str = "",
+        inner: bool = False,
+        **slots,
+    ) -> str:
+        """Fill a wording: ``[verb]`` agrees with ``subj``; ``[verb:pl]`` with the count
+        ``{x}`` ("3 of them break", "1 of them breaks").
+
+        ``inner``: the text goes inside a sentence ("If {s} [have] ..., how many..."), so
+        its first word keeps its case ("a farmer", not "A farmer").
+        """
         past = self.past if tense == "" else tense == "past"
 
         def verb(m: re.Match) -> str:
             base, mode = m.group(1), m.group(2)
             if mode == "pl":
-                return lex.conjugate(base, third=False, past=past)
+                return lex.conjugate(base, third=str(slots.get("x")) == "1", past=past)
             if mode == "base":
                 return base
             if mode == "pres":
@@ -100,38 +113,42 @@ class Story:
         text = _VERB.sub(verb, template)
         if "{S}" in text or "{s}" in text:
             if "{S}" in text:
-                slots["S"] = subj.mention(self.p, start=text.startswith("{S}"))
+                slots["S"] = subj.mention(self.p, start=text.startswith("{S}") and not inner)
             else:
                 slots["s"] = subj.mention(self.p, start=False)
         if "{Poss}" in text:
             slots["Poss"] = subj.poss
+        if "{Self}" in text:
+            slots["Self"] = subj.reflexive
         text = text.format(**slots)
-        return tidy(text)
+        return tidy(text, inner=inner)
 
     def add(self, sentence: str) -> None:
         self.sentences.append(sentence)
 
     def text(self) -> str:
-        if self.whole:
-            return self.whole
-        return " ".join([*self.sentences, self.question])
+        """The problem as asked, tidied once more as a whole (some sentences are built
+        from fragments that :meth:`say` never saw together)."""
+        return tidy(self.whole or " ".join([*self.sentences, self.question]))
 
 
-_ONE = {t.many: t.one for t in (*lex.THINGS, *lex.CONTAINERS)} | {
-    unit: unit[:-1] for unit in (*(m[1] for m in lex.MEASURES), "years", "dollars", "pages")
-}
-_ONE["feet"] = "foot"
+_ONE = lex.SINGULAR | {t.many: t.one for t in (*lex.THINGS, *lex.CONTAINERS)}
 _ONE_RE = re.compile(
-    r"\b1 (" + "|".join(sorted(map(re.escape, _ONE), key=len, reverse=True)) + r")\b"
+    r"\b(1 (?:more |fewer |less )?(?:(?:"
+    + "|".join(lex.COLORS)
+    + r") )?)("
+    + "|".join(sorted(map(re.escape, _ONE), key=len, reverse=True))
+    + r")\b"
 )
 
 
-def tidy(text: str) -> str:
-    """Capitalise each sentence and make "1 apples" "1 apple"."""
-    text = _ONE_RE.sub(lambda m: "1 " + _ONE[m.group(1)], text)
+def tidy(text: str, inner: bool = False) -> str:
+    """Capitalise each sentence (but the first word of an ``inner`` part of one) and make
+    "1 apples" "1 apple", "1 more apples" "1 more apple"."""
+    text = _ONE_RE.sub(lambda m: m.group(1) + _ONE[m.group(2)], text)
     text = re.sub(r"\b([Aa]) ([aeiou])", r"\1n \2", text)
     text = re.sub(r"([.?!] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
-    return cap(text)
+    return text if inner else cap(text)
 
 
 def cap(text: str) -> str:
@@ -161,6 +178,11 @@ def spell(p: Picker, n: int, chance: float = 0.2) -> str:
 def thing(p: Picker, kinds: tuple[str, ...] = ("food", "fragile", "item")) -> lex.Thing:
     """A thing to count, of one of ``kinds``."""
     return p.choice("thing", [t for t in lex.THINGS if t.kind in kinds])
+
+
+def container(p: Picker, t: lex.Thing) -> lex.Thing:
+    """Something to hold ``t`` in groups (never ``t`` itself: not "4 boxes of 18 boxes")."""
+    return p.choice("container", [c for c in lex.CONTAINERS if c.many != t.many])
 
 
 def money(p: Picker, n: int) -> str:
