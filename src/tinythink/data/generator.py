@@ -31,7 +31,7 @@ SPLITS = ("train", "val", "test", "ood")
 # The two halves of ood (Problem.harder): more steps than train, or bigger numbers.
 MORE_STEPS, BIGGER_NUMBERS = "more_steps", "bigger_numbers"
 # Bump when generated text changes, so cached data built by older code is not reused.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 # Hash buckets (out of 100) that each split may draw from.
 _SPLIT_BUCKETS = {"train": range(0, 90), "val": range(90, 95), "test": range(95, 100)}

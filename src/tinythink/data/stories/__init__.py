@@ -34,7 +34,9 @@ from tinythink.data.stories import (
     combine,
     compare,
     groups,
+    implied,
     measure,
+    mixed,
     money,
     needed,
     part_whole,
@@ -63,11 +65,13 @@ KIND_STEPS = {
     "groups": (1, 6),
     "times": (1, 6),
     "share": (1, 6),
-    "unknown": (1, 2),
+    "unknown": (1, 3),
     "needed": (1, 6),
     "part_whole": (1, 2),
     "money": (1, 4),
     "measure": (1, 2),
+    "implied": (1, 6),
+    "mixed": (1, 6),
 }
 KINDS = tuple(KIND_STEPS)
 # Each kind's builder: ``build(story, steps, max_operand, max_result)``.
@@ -83,6 +87,8 @@ BUILDERS = {
     "part_whole": part_whole.part_whole,
     "money": money.money_kind,
     "measure": measure.measure,
+    "implied": implied.implied,
+    "mixed": mixed.mixed,
 }
 
 __all__ = [

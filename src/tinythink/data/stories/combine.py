@@ -78,7 +78,8 @@ def combine(st: Story, steps: int, hi: int, res: int) -> None:
     if p.random() < 0.5:
         first = st.say("{S} [have] {x} {T}", owners[0], x=counts[0], T=t.many)
         rest = [
-            st.say("{S} [have] {x}", o, x=c) for o, c in zip(owners[1:], counts[1:], strict=True)
+            st.say("{S} [have] {x}", o, inner=True, x=c)
+            for o, c in zip(owners[1:], counts[1:], strict=True)
         ]
         st.add(_and([first, *rest]) + ".")
     else:

@@ -31,6 +31,117 @@ IF_COMPARE = (
     "If {A} has {x} {T} and {B} has {y}, how many fewer does {B} have?",
     "{A} has {x} {T}. If {B} has {y} {T}, how many more does {A} have than {B}?",
 )
+# The smaller amount told first: the plan still takes the larger minus the smaller.
+SMALLER_FIRST = (
+    "If {B} has {y} {T} and {A} has {x} {T}, how many fewer {T} does {B} have?",
+    "If {B} has {y} {T} and {A} has {x}, how many more does {A} have?",
+    "{B} has {y} {T} and {A} has {x} {T}. How many fewer {T} does {B} have than {A}?",
+    "{B} has {y} {T}. {A} has {x}. How many more {T} does {A} have than {B}?",
+    "{B} has only {y} {T}, but {A} has {x}. How many more {T} does {B} need to have as many as {A}?",
+    "{B} has {y} {T} and {A} has {x} {T}. What is the difference between their numbers of {T}?",
+    "{B} collected {y} {T}. {A} collected {x} {T}. How many more did {A} collect?",
+    "{B} has {y} {T}, which is fewer than {A}'s {x}. How many fewer does {B} have?",
+)
+
+
+# Chained comparisons: each amount told from the one before ("Ana jumped 37 cm farther
+# than Ben; Cara jumped 16 cm less than Ana"). (base, more, less, question) per measure.
+CHAINS = (
+    (
+        "{S} [have] {x} {T}.",
+        "{S} [have] {d} more {T} than {R}.",
+        "{S} [have] {d} fewer {T} than {R}.",
+        "How many {T} does {Q} have?",
+    ),
+    (
+        "{S} [jump] {x} centimeters.",
+        "{S} [jump] {d} centimeters farther than {R}.",
+        "{S} [jump] {d} centimeters less than {R}.",
+        "How far did {Q} jump?",
+    ),
+    (
+        "{S} [be] {x} years old.",
+        "{S} [be] {d} years older than {R}.",
+        "{S} [be] {d} years younger than {R}.",
+        "How old is {Q}?",
+    ),
+    (
+        "{S} [be] {x} centimeters tall.",
+        "{S} [be] {d} centimeters taller than {R}.",
+        "{S} [be] {d} centimeters shorter than {R}.",
+        "How tall is {Q}?",
+    ),
+    (
+        "{S} [score] {x} points.",
+        "{S} [score] {d} more points than {R}.",
+        "{S} [score] {d} fewer points than {R}.",
+        "How many points did {Q} score?",
+    ),
+    (
+        "{S} [save] {x} dollars.",
+        "{S} [save] {d} dollars more than {R}.",
+        "{S} [save] {d} dollars less than {R}.",
+        "How many dollars did {Q} save?",
+    ),
+    (
+        "{S} [read] {x} pages.",
+        "{S} [read] {d} more pages than {R}.",
+        "{S} [read] {d} fewer pages than {R}.",
+        "How many pages did {Q} read?",
+    ),
+    (
+        "{S} [pick] {x} {T}.",
+        "{S} [pick] {d} more {T} than {R}.",
+        "{S} [pick] {d} fewer {T} than {R}.",
+        "How many {T} did {Q} pick?",
+    ),
+)
+
+
+def _chained(st: Story, steps: int, hi: int) -> None:
+    """Three or four people, each compared with the one before; the last one is asked.
+
+    (Their total is not: the plan would repeat each amount's whole computation, and the
+    plan writes every step once.)"""
+    p = st.p
+    t = thing(p, ("food",)) if p.random() < 0.5 else thing(p)
+    base_t, more_t, less_t, question = p.choice("chain", CHAINS)
+    links = steps
+    people = [person(p, allow_you=False)]
+    while len(people) < links + 1:
+        people.append(person(p, exclude={o.first for o in people}, allow_you=False))
+    x = number(p, 2, min(hi, 90))
+    base_first = p.random() >= 0.35  # or last: "...The camper read 7 pages."
+    values, sentences = [x], []
+    if base_first:
+        sentences.append(st.say(base_t, people[0], x=x, T=t.many))
+    for i in range(links):
+        more = p.random() < 0.5
+        d = number(p, 1, min(hi, 60)) if more else number(p, 1, max(1, values[-1] - 1))
+        if not more and d >= values[-1]:
+            more = True
+        template = more_t if more else less_t
+        sentences.append(
+            st.say(template, people[i + 1], d=d, T=t.many, R=people[i].mention(p, False, False))
+        )
+        values.append(st.op(values[-1], "+" if more else "-", d))
+    if not base_first:  # named in full: the comparisons mentioned it first
+        named = cap(people[0].mention(p, True, pronoun_ok=False))
+        sentences.append(st.say(base_t.replace("{S}", named), people[0], x=x, T=t.many))
+    for sentence in sentences:
+        st.add(sentence)
+    st.question = question.format(T=t.many, Q=people[-1].again)
+    st.answer = values[-1]
+
+
+def _smaller_first(st: Story, a: Owner, b: Owner, t: lex.Thing, hi: int) -> None:
+    """ "Nadia has 23 shells and Pablo has 41. How many fewer does Nadia have?" -> 41-23."""
+    p = st.p
+    x = number(p, 2, hi)
+    y = number(p, 1, x - 1)
+    template = p.choice("smaller-first", SMALLER_FIRST)
+    st.whole = template.format(A=a.again, B=b.again, x=x, y=y, T=t.many)
+    st.answer = st.op(x, "-", y)
 
 
 def _inverse_compare(st: Story, a: Owner, b: Owner, t: lex.Thing, hi: int) -> None:
@@ -63,9 +174,13 @@ def compare(st: Story, steps: int, hi: int, res: int) -> None:
     a = person(p, allow_you=False)
     b = person(p, exclude={a.first}, allow_you=False)
     r = p.random()
-    if steps == 1 and r < 0.25:
+    if 2 <= steps <= 3 and r < 0.35:
+        return _chained(st, steps, hi)
+    if steps == 1 and r < 0.2:
         return _inverse_compare(st, a, b, t, hi)
-    if steps == 1 and r < 0.35:
+    if steps == 1 and r < 0.45:
+        return _smaller_first(st, a, b, t, hi)
+    if steps == 1 and r < 0.55:
         x = number(p, 2, hi)
         y = number(p, 1, x - 1)
         st.whole = p.choice("if-compare", IF_COMPARE).format(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tinythink.data import lexicon as lex
 from tinythink.data.stories.events import add_changes, ask_have_now
 from tinythink.data.stories.owners import person
-from tinythink.data.stories.wording import Story, number, spell, thing
+from tinythink.data.stories.wording import Story, container, number, spell, thing
 
 GROUPS = (
     "{S} [have] {k} {C} with {m} {T} in each.",
@@ -17,6 +17,31 @@ GROUPS = (
     "{S} [put] {m} {T} into each of {k} {C}.",
     "{S} [pack] {k} {C}, {m} {T} to a {c}.",
     "{S} [get] {k} {C} of {m} {T}.",
+    "Each of the {k} {C} holds {m} {T}.",
+    "There are {k} {C}, and each {c} has {m} {T}.",
+    "{S} [have] {k} {C}. In each {c} there are {m} {T}.",
+    "{m} {T} fit in one {c}, and {s} [fill] {k} {C}.",
+)
+# People carried or seated in groups: "Each of the 6 vans carries 16 children."
+CARRY = (
+    ("vans", "van", "children", "carries"),
+    ("buses", "bus", "students", "carries"),
+    ("cars", "car", "people", "holds"),
+    ("boats", "boat", "passengers", "carries"),
+    ("tables", "table", "guests", "seats"),
+    ("tents", "tent", "campers", "sleeps"),
+)
+CARRY_STORY = (
+    "Each of the {k} {V} {verb} {m} {P}.",
+    "There are {k} {V}. Each {v} {verb} {m} {P}.",
+    "{k} {V} go on a trip, and each one {verb} {m} {P}.",
+)
+CARRY_Q = ("How many {P} are there in all?", "How many {P} is that altogether?")
+# Full groups and some left over: "4 boxes of 14 pens and 14 loose pens".
+AND_LOOSE = (
+    "{S} [have] {k} {C} of {m} {T} and {x} loose {T}.",
+    "{S} [have] {k} full {C} with {m} {T} in each, and {x} more {T}.",
+    "There are {k} {C} of {m} {T}, and {x} {T} are not in a {c}.",
 )
 ROWS = (
     "There are {k} rows of {T} with {m} in each row.",
@@ -62,8 +87,8 @@ def groups(st: Story, steps: int, hi: int, res: int) -> None:
     big = p.random() < 0.15
     k = p.randint(10, 25) if big else p.randint(2, 9)
     m = number(p, 2, min(hi, res // k))
-    if big:
-        m = p.randint(10, min(30, max(10, res // k)))
+    if big:  # many groups: of a few ("25 students at $7 each") or of tens
+        m = p.randint(2, 9) if p.random() < 0.4 else p.randint(10, min(30, max(10, res // k)))
     r = p.random()
     if r < 0.2 and steps == 1:
         verb, _, what = p.choice("activity", lex.ACTIVITIES)
@@ -96,9 +121,24 @@ def groups(st: Story, steps: int, hi: int, res: int) -> None:
         ).format(what=what, who=who.again, verb=verb)
         st.answer = total
         return
+    if steps == 1 and p.random() < 0.1:
+        vehicles, vehicle, people, verb = p.choice("carry", CARRY)
+        story = p.choice("carry-story", CARRY_STORY)
+        st.add(st.say(story, who, k=k, m=m, V=vehicles, v=vehicle, P=people, verb=verb))
+        st.question = p.choice("carry-q", CARRY_Q).format(P=people)
+        st.answer = st.op(m, "*", k)
+        return
     t = thing(p)
+    if steps == 2 and p.random() < 0.2:
+        c = container(p, t)
+        x = number(p, 1, min(hi, 99))
+        story = p.choice("and-loose", AND_LOOSE)
+        st.add(st.say(story, who, k=spell(p, k), m=m, x=x, C=c.many, c=c.one, T=t.many))
+        st.question = st.say(p.choice("groups-q", GROUPS_Q), who, T=t.many)
+        st.answer = st.op(st.op(m, "*", k), "+", x)
+        return
     if steps == 1 and p.random() < 0.2:
-        c = p.choice("container", lex.CONTAINERS)
+        c = container(p, t)
         story, question = p.choice("holds", HOLDS)
         st.add(story.format(c=c.one, m=m, T=t.many))
         st.question = question.format(T=t.many, k=k, C=c.many)
@@ -113,7 +153,7 @@ def groups(st: Story, steps: int, hi: int, res: int) -> None:
         st.add(st.say(p.choice("rows", ROWS), who, k=spell(p, k), m=m, T=t.many))
         total = st.op(m, "*", k)
     elif r < 0.45 and steps == 1:
-        c = p.choice("container", lex.CONTAINERS)
+        c = container(p, t)
         st.whole = st.say(
             p.choice(
                 "groups-if",
@@ -133,7 +173,7 @@ def groups(st: Story, steps: int, hi: int, res: int) -> None:
         st.answer = st.op(m, "*", k)
         return
     else:
-        c = p.choice("container", lex.CONTAINERS)
+        c = container(p, t)
         st.add(
             st.say(p.choice("groups", GROUPS), who, k=spell(p, k), m=m, C=c.many, c=c.one, T=t.many)
         )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tinythink.data import lexicon as lex
-from tinythink.data.stories.owners import person
+from tinythink.data.stories.events import join_phrases
+from tinythink.data.stories.owners import Owner, other_person, person
 from tinythink.data.stories.wording import Story, cap, money, number, spell, thing
 
 AT_EACH = (
@@ -26,7 +27,9 @@ def _purchases(st: Story, steps: int, hi: int, res: int) -> None:
     p = st.p
     who = person(p)
     t = thing(p, ("item", "food"))
-    k, price = p.randint(2, 9), number(p, 1, min(hi, 30))
+    # mostly a few at a price; now and then many at a small one ("25 tickets at $7")
+    k = p.randint(2, 9) if p.random() < 0.85 else p.randint(10, 30)
+    price = number(p, 1, min(hi, 30))
     st.add(
         st.say(
             p.choice("at-each", AT_EACH),
@@ -145,53 +148,79 @@ def money_kind(st: Story, steps: int, hi: int, res: int) -> None:
         st.answer = st.op(pay, "-", price)
         return
     have = number(p, price + 1, max(price + 1, min(hi, res)))
-    st.add(
-        st.say(
-            p.choice(
-                "money-have",
-                [
-                    "{S} [have] {m}.",
-                    "{S} [have] {m} in {Poss} wallet.",
-                    "{S} [save] {m}.",
-                    "{S} [take] {m} to the store.",
-                ],
-            ),
-            who,
-            m=money(p, have),
-        )
-    )
-    left = have
-    for _ in range(steps):
-        if left < 2:
-            break
-        cost = number(p, 1, min(left - 1, 60))
-        st.add(
-            st.say(
-                p.choice(
-                    "spend",
-                    [
-                        "{S} [buy] a {t} for {p}.",
-                        "{S} [spend] {p} on a {t}.",
-                        "Then {s} [buy] a {t} that costs {p}.",
-                        "{S} [pay] {p} for a {t}.",
-                    ],
-                ),
-                who,
-                t=p.choice("thing", [x for x in lex.THINGS if x.kind != "fragile"]).one,
-                p=money(p, cost),
-            )
-        )
-        left = st.op(left, "-", cost)
-    st.question = st.say(
-        p.choice(
-            "left-q",
-            [
-                "How much money [do:pres] {s} have left?",
-                "How many dollars [do:pres] {s} have left?",
-                "How much money is left?",
-                "How much [do:pres] {s} have now?",
-            ],
-        ),
-        who,
-    )
+    st.add(st.say(p.choice("money-have", MONEY_HAVE), who, m=money(p, have)))
+    left = _money_events(st, who, have, steps, hi, res)
+    st.question = st.say(p.choice("left-q", MONEY_LEFT_Q), who)
     st.answer = left
+
+
+MONEY_HAVE = (
+    "{S} [have] {m}.",
+    "{S} [have] {m} in {Poss} wallet.",
+    "{S} [save] {m}.",
+    "{S} [take] {m} to the store.",
+    "{S} [start] the day with {m}.",
+    "{S} [have] {m} in {Poss} piggy bank.",
+    "{S} [get] {m} for {Poss} birthday.",
+)
+SPEND_VP = (
+    "[buy] a {t} for {p}",
+    "[spend] {p} on a {t}",
+    "[pay] {p} for a {t}",
+    "[spend] {p} on {pl}",
+    "[buy] {pl} for {p}",
+)
+SPEND_SENT = ("Then {s} [buy] a {t} that costs {p}.", "A {t} costs {p}, and {s} [buy] one.")
+EARN_VP = (
+    "[earn] {p}",
+    "[earn] {p} more",
+    "[find] {p}",
+    "[get] {p} from {O}",
+    "[be] given {p} by {O}",
+    "[earn] {p} for doing chores",
+    "[sell] a {t} for {p}",
+)
+MONEY_LEFT_Q = (
+    "How much money [do:pres] {s} have left?",
+    "How many dollars [do:pres] {s} have left?",
+    "How much money is left?",
+    "How much [do:pres] {s} have now?",
+    "How much money [do:pres] {s} have now?",
+    "How much money [be:pres] {s} left with?",
+)
+
+
+def _money_events(st: Story, who: Owner, have: int, steps: int, hi: int, res: int) -> int:
+    """``steps`` purchases (and now and then money earned or found), a sentence each or two
+    or three to a sentence: "She spends $15 on a book and $8 on lunch." """
+    p = st.p
+    left, phrases = have, []
+    for i in range(steps):
+        gain = i > 0 and left < res - 5 and p.random() < 0.25
+        if gain:
+            x = number(p, 1, min(hi, 60, res - left))
+            left = st.op(left, "+", x)
+            template = p.choice("earn", EARN_VP)
+        else:
+            if left < 2:
+                raise ValueError("no money left to spend")
+            x = number(p, 1, min(left - 1, 60))
+            left = st.op(left, "-", x)
+            template = p.choice("spend", SPEND_VP)
+        item = p.choice("thing", [t for t in lex.THINGS if t.kind != "fragile"])
+        o = other_person(p, who)
+        slots = {"p": money(p, x), "t": item.one, "pl": item.many, "O": o.mention(p, False, False)}
+        phrases.append((template, {**slots, "gain": str(gain)}))
+    i = 0
+    while i < len(phrases):
+        left_n, r = len(phrases) - i, p.random()
+        size = 3 if left_n >= 3 and r < 0.2 else 2 if left_n >= 2 and r < 0.5 else 1
+        if size > 1:
+            st.add(join_phrases(st, who, phrases[i : i + size]))
+        elif phrases[i][1]["gain"] == "False" and p.random() < 0.15:
+            st.add(st.say(p.choice("spend-sent", SPEND_SENT), who, **phrases[i][1]))
+        else:
+            template, slots = phrases[i]
+            st.add(st.say("{S} " + template + ".", who, **slots))
+        i += size
+    return left

@@ -41,8 +41,8 @@ def needed(st: Story, steps: int, hi: int, res: int) -> None:
     if steps == 1 and p.random() < 0.3:
         who = person(p)
         c, u = p.choice("capacity-thing", CAPACITY_THINGS)
-        n = number(p, 2, hi)
-        k = number(p, 1, n - 1)
+        n = number(p, 3, hi)
+        k = number(p, 2, n - 1)  # "2 liters are in it", not "1 liter are"
         story, question = p.choice("capacity", CAPACITY)
         S2 = cap(who.pron) if who.pron != "I" else "I"
         st.add(st.say(story, who, c=c, u=u, n=n, k=k, S2=S2))
