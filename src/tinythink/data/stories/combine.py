@@ -88,6 +88,7 @@ def combine(st: Story, steps: int, hi: int, res: int) -> None:
             st.add(st.say(p.choice("combine-have", have), o, x=c, T=t.many))
     extra = steps - (n - 1)
     if extra > 0:  # the first owner's amount changes first, then the total is asked
+        owners[0].pronoun_ok = owners[0].pron in ("I", "you")  # the others came since
         st.ops.clear()
         total = add_changes(st, owners[0], t, counts[0], extra, hi, res)
         for c in counts[1:]:

@@ -166,12 +166,13 @@ THEN = ("Then", "After that,", "Later,", "Next,", "The next day,", "In the after
 
 
 def event_phrase(
-    st: Story, gain: bool, t: lex.Thing, x: int, o: Owner, names_things: bool = False
+    st: Story, gain: bool, t: lex.Thing, x: int, o: Owner, names: str = ""
 ) -> tuple[str, dict[str, str]]:
     """A gain or loss of ``x`` as a verb phrase with the owner as subject.
 
-    ``names_things``: the phrase is the story's first word on the things, so it names
-    them and refers to nothing before it ("sold 17 brushes", not "sold 17 of them").
+    ``names="kind"``: the phrase names the things ("gives out 27 pencils", not "gives out
+    27"), where several kinds are about. ``names="first"``: it is the story's first word on
+    them, so it also refers to nothing before it ("sold 17 brushes", not "17 more").
     """
     p = st.p
     if gain:
@@ -182,8 +183,9 @@ def event_phrase(
             + (LOSS_VP_FOOD * 2 if t.kind == "food" else ())
             + (LOSS_VP_FRAGILE * 2 if t.kind == "fragile" else ())
         )
-    if names_things:
-        options = tuple(o for o in options if "{T}" in o and not re.search(r"more|another", o))
+    if names:
+        unnamed = r"of them|more|another" if names == "first" else r"of them"
+        options = tuple(o for o in options if "{T}" in o and not re.search(unnamed, o))
     template = p.choice("gain-vp" if gain else "loss-vp", options)
     return template, {"x": spell(p, x, 0.05), "T": t.many, "O": o.mention(p, False, False)}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tinythink.data import lexicon as lex
 from tinythink.data.stories.combine import _and
 from tinythink.data.stories.events import event_phrase, join_phrases
-from tinythink.data.stories.owners import Owner, other_person, person, place
+from tinythink.data.stories.owners import other_person, person, place
 from tinythink.data.stories.wording import Story, number, thing
 
 HAVE_ALL = (
@@ -46,6 +46,9 @@ ASK_WHOLE = (
 )
 
 
+_PEOPLE = {"students", "children", "people", "players"}  # parts of a whole nobody owns
+
+
 def _kinds(p, n: int) -> tuple[list[lex.Thing], str]:
     """``n`` kinds of things that go together, and the word for all of them."""
     r = p.random()
@@ -54,7 +57,8 @@ def _kinds(p, n: int) -> tuple[list[lex.Thing], str]:
         colors = p.rng.sample(lex.COLORS, n)
         return [lex.Thing(f"{c} {t.one}", f"{c} {t.many}", t.kind) for c in colors], t.many
     if r < 0.6:
-        whole, parts = p.choice("parts", [x for x in lex.PARTS if len(x[1]) >= n])
+        owned = [x for x in lex.PARTS if len(x[1]) >= n and x[0] not in _PEOPLE]
+        whole, parts = p.choice("parts", owned)
         parts = list(parts[:n])
         return [lex.Thing(lex.SINGULAR.get(x, x), x, "item") for x in parts], whole
     first = thing(p)
@@ -64,15 +68,6 @@ def _kinds(p, n: int) -> tuple[list[lex.Thing], str]:
         if t.many not in (k.many for k in kinds):
             kinds.append(t)
     return kinds, "things" if first.kind != "food" else "pieces of food"
-
-
-def _counted_phrase(st: Story, gain: bool, t: lex.Thing, x: int, o: Owner):
-    """A change that names its kind ("gives out 27 pencils"), never "gives out 27"."""
-    for _ in range(50):
-        template, slots = event_phrase(st, gain, t, x, o)
-        if "{T}" in template and "of them" not in template:
-            return template, {**slots, "gain": str(gain)}
-    raise ValueError("no wording names the things")
 
 
 def mixed(st: Story, steps: int, hi: int, res: int) -> None:
@@ -116,7 +111,10 @@ def mixed(st: Story, steps: int, hi: int, res: int) -> None:
         else:
             amounts[i] = total + x if gain else total - x
         events.append((i, gain, x))
-    phrases = [_counted_phrase(st, gain, kinds[i], x, o) for i, gain, x in events]
+    phrases = []
+    for i, gain, x in events:  # each names its kind: "gives out 27 pencils"
+        template, slots = event_phrase(st, gain, kinds[i], x, o, names="kind")
+        phrases.append((template, {**slots, "gain": str(gain)}))
     j = 0
     while j < len(phrases):
         pair = j + 1 < len(phrases) and p.random() < 0.4

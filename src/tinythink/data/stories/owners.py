@@ -26,6 +26,8 @@ class Owner:
     third: bool = True
     first_person: bool = False
     mentioned: bool = False
+    # Off once someone else has been named since: "He found 2 more" could be either.
+    pronoun_ok: bool = True
 
     @property
     def reflexive(self) -> str:
@@ -39,7 +41,7 @@ class Owner:
         if not self.mentioned:
             self.mentioned = True
             word = self.first
-        elif pronoun_ok and p.random() < 0.6:
+        elif pronoun_ok and self.pronoun_ok and p.random() < 0.6:
             word = self.pron
         else:
             word = self.again

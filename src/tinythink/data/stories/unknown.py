@@ -138,7 +138,7 @@ def _unknown_start(st: Story, steps: int, hi: int, res: int) -> None:
             raise ValueError("the story would lose more than there is")
     phrases = []
     for i, (gain, x) in enumerate(events):
-        template, slots = event_phrase(st, gain, t, x, o, names_things=i == 0)
+        template, slots = event_phrase(st, gain, t, x, o, names="first" if i == 0 else "")
         phrases.append((template, {**slots, "gain": str(gain)}))
     if len(phrases) == 1 and p.random() < 0.5:
         template, slots = phrases[0]
@@ -244,7 +244,8 @@ def _scene(st: Story, hi: int) -> None:
     if p.random() < 0.5:  # the change is unknown
         st.add(f"There were {start} {what} {where}.")
         st.add(f"Some more {what} {past_verb}." if gain else f"Some {what} {past_verb}.")
-        st.add(f"Now there are {end} {what} {where}.")
+        again = re.sub(r"\ban? ", "the ", where, count=1)  # "in a jar", then "in the jar"
+        st.add(f"Now there are {end} {what} {again}.")
         st.question = f"How many {what} {past_verb}?"
         st.answer = st.op(end, "-", start) if gain else st.op(start, "-", end)
         return
