@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -158,3 +160,28 @@ def test_a_run_scores_handwritten_beside_test_and_ood(tiny_fit, tmp_path, handwr
     assert f"  handwritten {metrics['handwritten/answer_acc']:7.1%}  (3 problems)" in (
         capsys.readouterr().out
     )
+
+
+def test_every_shipped_row_is_worked_by_its_check():
+    """Each row's ``check`` (the computation a person does, in the question's numbers and
+    the ones it implies) gives its answer in whole numbers, with ``steps`` operations."""
+    rows = [json.loads(line) for line in jsonl.HANDWRITTEN_PATH.read_text().splitlines()]
+    assert len(rows) >= 600
+    for row in rows:
+        check = row["check"]
+        assert re.fullmatch(r"[\d+\-*/() ]+", check) and "//" not in check, row
+        # exact arithmetic: a division that leaves a remainder is not a whole-number step
+        value = eval(re.sub(r"(\d+)", r"Fraction(\1)", check), {"Fraction": Fraction})
+        assert value == row["answer"] and value.denominator == 1, row
+        assert sum(check.count(op) for op in "+-*/") == row["steps"], row
+
+
+def test_every_failure_category_has_twenty_problems_or_more():
+    """The rows written for the reading failures say which one they test; each category
+    has at least 20 (the first 378 rows, written before categories, carry none)."""
+    rows = [json.loads(line) for line in jsonl.HANDWRITTEN_PATH.read_text().splitlines()]
+    counts = Counter(row.get("category", "") for row in rows)
+    assert counts.pop("") == 378
+    assert set(counts) == set(jsonl.HANDWRITTEN_CATEGORIES)
+    assert {c: n for c, n in counts.items() if n < 20} == {}
+    assert [p.category for p in read_handwritten()] == [row.get("category", "") for row in rows]

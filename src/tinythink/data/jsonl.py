@@ -49,6 +49,21 @@ _INT_RE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
 _CALC_RE = re.compile(r"<<[^<>]*>>")
 # Package data (pyproject's [tool.setuptools.package-data]); the one place its path is named.
 HANDWRITTEN_PATH = Path(__file__).resolve().with_name("handwritten.jsonl")
+# What each hand-written problem tests (its "category"): the readings people's problems
+# need that the model has failed, and "simple" for a plain one-step problem.
+HANDWRITTEN_CATEGORIES = {
+    "simple": "a plain one-step problem",
+    "two_actions": "two actions in one sentence ('12 get off and 5 get on')",
+    "chain": "three or more events in a row ('spends 13, then finds 8, then spends 20')",
+    "subset": "several kinds of thing; the question asks about one kind or some",
+    "unknown": "an unknown start or change ('spent 78 and has 33 left: how much at first?')",
+    "smaller_first": "the smaller number comes first; the larger minus the smaller is asked",
+    "then_divide": "a first step, then a division ('17 bears and 10 more, 9 on each shelf')",
+    "implicit": "a number the words imply: a week, a dozen, a pair, an hour in minutes",
+    "whole_minus_part": "a whole minus a part in other words ('how many seats are empty?')",
+    "chained_compare": "comparisons in a chain ('37 farther than B; C 16 less than A')",
+    "copying": "numbers close together or alike, to be copied in the right order",
+}
 
 
 class DataFileError(ValueError):
