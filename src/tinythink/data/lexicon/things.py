@@ -55,8 +55,21 @@ chair table desk bench/benches lamp_post shovel rake broom tent kayak bike scoot
 THINGS = FOOD + FRAGILE + ITEMS
 # Foods that are baked ("She bakes 24 muffins"; not strawberries).
 BAKED = frozenset(
-    "cookies cupcakes muffins donuts pretzels crackers pancakes waffles bagels pies tarts "
-    "pizzas brownies".split()
+    [
+        "cookies",
+        "cupcakes",
+        "muffins",
+        "donuts",
+        "pretzels",
+        "crackers",
+        "pancakes",
+        "waffles",
+        "bagels",
+        "pies",
+        "tarts",
+        "pizzas",
+        "brownies",
+    ]
 )
 # Containers for groups: "6 boxes with 12 pens in each".
 CONTAINERS = _things(
@@ -210,9 +223,43 @@ _PLURALS = {
     *(what for _, _, what in ACTIVITIES),
     *(whole for whole, _ in PARTS),
     *(part for _, parts in PARTS for part in parts),
-    *"""years dollars cents pages points doors windows cousins days minutes hours blocks
-    degrees friends students kids boys girls adults seats tickets rows laps weeks months
-    cars boxes shelves teams groups bags packs stamps players animals""".split(),
+    *[
+        "years",
+        "dollars",
+        "cents",
+        "pages",
+        "points",
+        "doors",
+        "windows",
+        "cousins",
+        "days",
+        "minutes",
+        "hours",
+        "blocks",
+        "degrees",
+        "friends",
+        "students",
+        "kids",
+        "boys",
+        "girls",
+        "adults",
+        "seats",
+        "tickets",
+        "rows",
+        "laps",
+        "weeks",
+        "months",
+        "cars",
+        "boxes",
+        "shelves",
+        "teams",
+        "groups",
+        "bags",
+        "packs",
+        "stamps",
+        "players",
+        "animals",
+    ],
 }
 
 
