@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import itertools
+import math
+from types import SimpleNamespace
 
 import pytest
 import torch
 import torch.nn.functional as F
 from lightning.pytorch import Trainer
+from lightning.pytorch.callbacks import timer as timer_module
 from omegaconf import OmegaConf
 
 from tests.conftest import ROOT, build_module
@@ -112,14 +116,96 @@ def test_the_schedule_sets_both_optimizers_learning_rates():
     assert muon.param_groups[0]["lr"] == adamw.param_groups[1]["lr"] == OPTIM["lr"] * 2 / 4
 
 
+def _factors(schedule: torch.optim.lr_scheduler.LambdaLR, steps: int) -> list[float]:
+    """The schedule's LR factor (of optim.lr) after each of ``steps`` steps."""
+    out = []
+    for _ in range(steps):
+        schedule.optimizer.step()
+        schedule.step()
+        out.append(schedule.get_last_lr()[0] / OPTIM["lr"])
+    return out
+
+
+def test_the_cosine_follows_the_clock_once_time_is_ahead_of_the_steps():
+    """The time budget spent (a fraction) replaces the step fraction when it is larger:
+    half the time gone at step 10 of 100 is the cosine's middle; all of it is the floor."""
+    floor = OPTIM["min_lr_ratio"]
+    spent = [0.0]
+    optim = {**MUON, "warmup_steps": 2}
+    _, schedule = make_optimizer(_net(), optim, total_steps=100, time_used=lambda: spent[0])
+    _factors(schedule, 9)
+    spent[0] = 0.05  # behind step 10's fraction (0.1): the step schedule, exactly
+    assert _factors(schedule, 1)[0] == pytest.approx(
+        floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * 8 / 98))
+    )
+    spent[0] = 0.5
+    assert _factors(schedule, 1)[0] == pytest.approx(floor + (1 - floor) * 0.5)
+    spent[0] = 1.3  # past the budget (the last step runs over): the floor, not beyond
+    assert _factors(schedule, 1)[0] == pytest.approx(floor)
+
+
+def test_with_no_step_limit_the_clock_alone_drives_the_cosine():
+    spent = [0.0]
+    _, schedule = make_optimizer(
+        _net(), {**MUON, "warmup_steps": 2}, total_steps=math.inf, time_used=lambda: spent[0]
+    )
+    assert _factors(schedule, 5)[1:] == [1.0] * 4  # warmup, then the top while no time passes
+    spent[0] = 0.25
+    floor = OPTIM["min_lr_ratio"]
+    assert _factors(schedule, 1)[0] == pytest.approx(
+        floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi / 4))
+    )
+
+
+def test_a_run_ended_by_max_time_ends_its_cosine_at_the_floor(monkeypatch):
+    """max_steps=-1, max_time one second: the run stops on time with the LR at the floor,
+    having come down steadily (the schedule reads Lightning's Timer). The Timer's clock
+    moves 10 ms each time it is read, so the run is the same on a busy machine."""
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 0.01
+        return now[0]
+
+    monkeypatch.setattr(timer_module, "time", SimpleNamespace(monotonic=clock))
+    batches = _batches(1)
+    config = preset("micro", **SHAPE).to_dict()
+    optim = {**MUON, "warmup_steps": 5}
+    lrs: list[float] = []
+
+    class Recording(type(build_module(config, optim=optim))):
+        def on_train_batch_end(self, outputs, batch, batch_idx):
+            lrs.append(self.trainer.optimizers[0].param_groups[0]["lr"] / optim["lr"])
+
+    module = Recording(
+        model=config, optim=optim, eval=build_module(config).hparams.eval,
+        compile=False, init_from=None, position_scale=None,
+    )  # fmt: skip
+    trainer = Trainer(
+        max_steps=-1, max_epochs=-1, max_time={"seconds": 1}, accelerator="cpu",
+        logger=False, enable_checkpointing=False, enable_progress_bar=False,
+        enable_model_summary=False, limit_val_batches=0,
+    )  # fmt: skip
+    trainer.fit(module, train_dataloaders=fixed_loader(batches))
+    assert 20 < len(lrs) < 100
+    after_warmup = lrs[5:]
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(after_warmup))
+    assert after_warmup[0] > 0.8 and after_warmup[-1] == pytest.approx(
+        OPTIM["min_lr_ratio"], abs=0.02
+    )
+
+
 def test_an_unknown_optimizer_is_refused_by_name():
     with pytest.raises(ValueError, match=r"module.optim.name='sgd' is not one of adamw, muon"):
         make_optimizer(_net(), {**OPTIM, "name": "sgd"}, total_steps=10)
 
 
-@pytest.mark.parametrize("name", ["adamw", "muon"])
-def test_lightning_trains_exactly_as_a_plain_loop(name):
-    """Same losses, step by step (fp32, tolerance 1e-5): Lightning adds no hidden step."""
+@pytest.mark.parametrize(
+    ("name", "max_time"), [("adamw", None), ("muon", None), ("adamw", "00:01:00:00")]
+)
+def test_lightning_trains_exactly_as_a_plain_loop(name, max_time):
+    """Same losses, step by step (fp32, tolerance 1e-5): Lightning adds no hidden step, and a
+    time limit that the steps fit in leaves the step schedule as it is."""
     optim = {**OPTIM, "name": name}
     batches = _batches(1) * 5  # one batch again and again: the loss must fall
     config = preset("micro", **SHAPE).to_dict()
@@ -146,7 +232,7 @@ def test_lightning_trains_exactly_as_a_plain_loop(name):
     trainer = Trainer(
         max_steps=len(batches), accelerator="cpu", precision="32-true", logger=False,
         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
-        limit_val_batches=0, gradient_clip_val=1.0,
+        limit_val_batches=0, gradient_clip_val=1.0, max_time=max_time,
     )  # fmt: skip
     trainer.fit(module, train_dataloaders=fixed_loader(batches))
 

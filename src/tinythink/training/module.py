@@ -9,6 +9,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from lightning.pytorch import LightningModule
+from lightning.pytorch.callbacks import Timer
 
 from tinythink.checkpoints import load_initial_weights
 from tinythink.data.datamodule import HANDWRITTEN
@@ -134,6 +135,23 @@ class TrainingModule(LightningModule):
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         self._step_started = time.perf_counter()
+        timer = self._timer()
+        if timer is not None:
+            elapsed = timer.time_elapsed()
+            # rank 0's clock for every rank: their learning rates must not drift apart
+            spent = elapsed / (elapsed + timer.time_remaining())
+            self._time_spent = float(self.trainer.strategy.broadcast(spent))
+
+    def _timer(self) -> Timer | None:
+        """Lightning's Timer, which ends the run at ``trainer.max_time`` (None: no limit)."""
+        return next(
+            (
+                c
+                for c in self.trainer.callbacks
+                if isinstance(c, Timer) and c.time_remaining() is not None
+            ),
+            None,
+        )
 
     def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor | None:
         loss, _ = self._loss(batch)
@@ -213,8 +231,10 @@ class TrainingModule(LightningModule):
     # --- optimisation -----------------------------------------------------------------------
 
     def configure_optimizers(self) -> dict[str, Any]:
-        total = max(1, int(self.trainer.estimated_stepping_batches))
-        optimizer, scheduler = make_optimizer(self.net, self.hparams.optim, total)
+        total = max(1, self.trainer.estimated_stepping_batches)  # inf: max_steps=-1
+        self._time_spent = 0.0
+        time_used = (lambda: self._time_spent) if self._timer() is not None else None
+        optimizer, scheduler = make_optimizer(self.net, self.hparams.optim, total, time_used)
         return {
             "optimizer": optimizer,
             "lr_scheduler": {"scheduler": scheduler, "interval": "step"},

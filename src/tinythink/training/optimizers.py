@@ -14,6 +14,7 @@ checkpoints and the schedule work unchanged.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -81,9 +82,19 @@ def hidden_matrices(net: nn.Module) -> list[nn.Parameter]:
 
 
 def make_optimizer(
-    net: nn.Module, optim: dict[str, Any], total_steps: int
+    net: nn.Module,
+    optim: dict[str, Any],
+    total_steps: float,
+    time_used: Callable[[], float] | None = None,
 ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
-    """The optimizer ``optim`` names, with linear warmup, then cosine to ``lr * min_lr_ratio``."""
+    """The optimizer ``optim`` names, with linear warmup, then cosine to ``lr * min_lr_ratio``.
+
+    The cosine runs over whichever budget ends the run first: ``total_steps`` (``inf``:
+    no step limit), or the time budget, of which ``time_used()`` gives the fraction spent
+    (0 to 1). On a machine too slow for the steps, the decay follows the clock and ends
+    when the time does, instead of being cut half-way; where the steps fit, the schedule
+    is the step schedule exactly (the same on every machine, so runs stay repeatable).
+    """
     name = optim.get("name", "adamw")  # checkpoints from before the option are AdamW runs
     if name not in OPTIMIZERS:
         raise ValueError(f"module.optim.name={name!r} is not one of {', '.join(OPTIMIZERS)}")
@@ -113,13 +124,18 @@ def make_optimizer(
             adjust_lr_fn="match_rms_adamw",
         )
         optimizer = OptimizerGroup([muon, adamw])
-    warmup = min(optim["warmup_steps"], total_steps // 2)
+    warmup = int(min(optim["warmup_steps"], total_steps // 2))
     floor = optim["min_lr_ratio"]
 
     def lr_factor(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        progress = (step - warmup) / max(1, total_steps - warmup)
+        if time_used is not None:
+            spent = time_used()
+            if spent > step / total_steps:  # the clock, not the step count, ends this run
+                progress = spent
+        progress = min(1.0, progress)
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
 
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
