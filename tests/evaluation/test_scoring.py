@@ -51,7 +51,9 @@ def test_summary_breaks_ood_into_its_two_halves():
 
 def test_summary_breaks_the_handwritten_set_down_by_category():
     make = lambda category, ok: Attempt(Problem("q", 1, category=category), "", 1 if ok else 0)  # noqa: E731
-    s = summarize([make("chain", True), make("chain", False), make("subset", True), make("", False)])
+    s = summarize(
+        [make("chain", True), make("chain", False), make("subset", True), make("", False)]
+    )
     assert s["acc/category_chain"] == 0.5 and s["n/category_chain"] == 2
     assert s["acc/category_subset"] == 1.0 and s["n/category_subset"] == 1
     assert not any(k.startswith("acc/category_") and k.endswith("_") for k in s)  # no "" group
