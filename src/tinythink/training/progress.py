@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 
 from lightning.pytorch import LightningModule, Trainer
-from lightning.pytorch.callbacks import ProgressBar, RichProgressBar
+from lightning.pytorch.callbacks import ProgressBar, RichProgressBar, Timer
 
 from tinythink.results import VAL_ANSWER_ACC, VAL_LOSS
 
@@ -46,10 +47,15 @@ class LineProgress(ProgressBar):
         elapsed = time.perf_counter() - self._started
         total = trainer.max_steps if trainer.max_steps > 0 else trainer.estimated_stepping_batches
         left = elapsed / max(step, 1) * max(total - step, 0)
+        of_total = f"/{total}" if math.isfinite(total) else ""
+        timer = next((c for c in trainer.callbacks if isinstance(c, Timer)), None)
+        budget = timer.time_remaining() if timer is not None else None
+        if budget is not None and budget < left:  # trainer.max_time ends the run first
+            left, of_total = max(budget, 0.0), f"{of_total} (time budget)"
         loss = trainer.callback_metrics.get("train/loss")
         loss_text = f"loss {float(loss):.4f}  " if loss is not None else ""
         print(
-            f"step {step}/{total}  {loss_text}{elapsed / 60:.1f} min, ~{left / 60:.1f} min left",
+            f"step {step}{of_total}  {loss_text}{elapsed / 60:.1f} min, ~{left / 60:.1f} min left",
             flush=True,
         )
 
