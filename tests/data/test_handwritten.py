@@ -29,7 +29,7 @@ ROWS = [
     {"question": "Ben packs 5 boxes of 6 pens. How many pens?", "answer": 30,
      "kind": "groups", "steps": 1, "check": "5*6"},
     {"question": "Cy has 9 figs and Di has 2. How many more does Cy have?", "answer": 7,
-     "kind": "compare", "steps": 1, "check": "9-2"},
+     "kind": "compare", "steps": 1, "check": "9-2", "category": "simple"},
 ]  # fmt: skip
 
 
@@ -157,9 +157,10 @@ def test_a_run_scores_handwritten_beside_test_and_ood(tiny_fit, tmp_path, handwr
     assert {"handwritten/acc/family_change", "handwritten/acc/steps_1"} <= set(metrics)
     assert "test/answer_acc" in metrics and "ood/answer_acc" in metrics
     report(metrics)
-    assert f"  handwritten {metrics['handwritten/answer_acc']:7.1%}  (3 problems)" in (
-        capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert f"  handwritten {metrics['handwritten/answer_acc']:7.1%}  (3 problems)" in out
+    simple = metrics["handwritten/acc/category_simple"]  # the one row that says what it tests
+    assert f"  handwritten by what it tests  simple: {simple:.0%}\n" in out
 
 
 def test_every_shipped_row_is_worked_by_its_check():

@@ -34,3 +34,16 @@ def test_card_leaves_out_the_ood_halves_of_a_run_from_before_they_were_measured(
     metrics = {"ood/answer_acc": 0.04, "ood/n_scored": 1000}
     lines = _accuracy(RunResult(status="finished", metrics=metrics))
     assert not any(line.startswith("Ood by half") for line in lines)
+
+
+def test_card_shows_the_handwritten_set_by_what_each_problem_tests():
+    metrics = {
+        "handwritten/answer_acc": 0.5,
+        "handwritten/n_scored": 653,
+        "handwritten/acc/category_two_actions": 0.44,
+        "handwritten/acc/category_chain": 0.24,
+    }
+    lines = _accuracy(RunResult(status="finished", metrics=metrics))
+    assert "Handwritten by what a problem tests: chain 24%, two actions 44%." in lines
+    lines = _accuracy(RunResult(status="finished", metrics={"handwritten/answer_acc": 0.5}))
+    assert not any(line.startswith("Handwritten by") for line in lines)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tinythink.checkpoints import Loaded
 from tinythink.results import (
+    ACC_CATEGORY,
     ACC_HARDER,
     ACC_STEPS,
     ANSWER_ACC,
@@ -196,6 +197,13 @@ def _accuracy(result: RunResult | None) -> list[str]:
     if all(v is not None for v in halves.values()):
         shown = ", ".join(f"{label} {100 * halves[h]:.1f}%" for h, label in OOD_HALVES.items())
         rows += ["", f"Ood by half: {shown}."]
+    prefix = metric("handwritten", ACC_CATEGORY)
+    categories = sorted(
+        (k.removeprefix(prefix), v) for k, v in metrics.items() if k.startswith(prefix)
+    )
+    if categories:
+        shown = ", ".join(f"{c.replace('_', ' ')} {100 * v:.0f}%" for c, v in categories)
+        rows += ["", f"Handwritten by what a problem tests: {shown}."]
     rows += [
         "",
         "Greedy decoding, measured by `train.py` on `best.ckpt` at the end of the run "

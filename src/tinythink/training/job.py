@@ -23,7 +23,15 @@ from omegaconf import DictConfig, OmegaConf
 from tinythink.checkpoints import CheckpointError, resume_point
 from tinythink.data.jsonl import DataFileError
 from tinythink.model import ModelConfig, ModelConfigError
-from tinythink.results import ACC_STEPS, ANSWER_ACC, N_SCORED, SPLITS, RunResult, metric
+from tinythink.results import (
+    ACC_CATEGORY,
+    ACC_STEPS,
+    ANSWER_ACC,
+    N_SCORED,
+    SPLITS,
+    RunResult,
+    metric,
+)
 from tinythink.training import resume_command
 from tinythink.training.config_checks import ConfigError, check_config
 from tinythink.training.resumable import TrainingInterrupted
@@ -152,4 +160,9 @@ def report(metrics: dict[str, Any]) -> None:
     if by_steps:
         parts = [f"{k.rsplit('_', 1)[1]}: {metrics[k]:.0%}" for k in by_steps]
         lines.append("  test by steps  " + ", ".join(parts))
+    prefix = metric("handwritten", ACC_CATEGORY)
+    by_category = sorted(k for k in metrics if k.startswith(prefix))
+    if by_category:
+        parts = [f"{k.removeprefix(prefix)}: {metrics[k]:.0%}" for k in by_category]
+        lines.append("  handwritten by what it tests  " + ", ".join(parts))
     print("\n".join(lines), flush=True)
