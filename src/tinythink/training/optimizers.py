@@ -92,8 +92,9 @@ def make_optimizer(
     The cosine runs over whichever budget ends the run first: ``total_steps`` (``inf``:
     no step limit), or the time budget, of which ``time_used()`` gives the fraction spent
     (0 to 1). On a machine too slow for the steps, the decay follows the clock and ends
-    when the time does, instead of being cut half-way; where the steps fit, the schedule
-    is the step schedule exactly (the same on every machine, so runs stay repeatable).
+    when the time does, instead of being cut half-way; while the steps keep ahead of the
+    clock, the schedule is the step schedule exactly (the same on every machine, so runs
+    stay repeatable).
     """
     name = optim.get("name", "adamw")  # checkpoints from before the option are AdamW runs
     if name not in OPTIMIZERS:
