@@ -63,10 +63,11 @@ def test_a_micro_model_memorises_eight_problems(tmp_path: Path):
     """8 fixed training rows, one batch of them per step: after 160 steps the loss is
     near 0 and greedy generation answers those very problems.
 
-    Measured on generator FORMAT_VERSION 7 data (seed 0, this recipe): loss 0.0033 after 160 steps,
-    8 of 8 answered right; seeds 1-3 gave 0.0032-0.0036 and 8 of 8. 120 steps were
-    enough for the rows before it (0.019), not for its (0.102). ~10 s on 2 cores. With a mask, optimizer or data-order bug the loss stays
-    above 0.5 or the answers are wrong (docs/reliability.md, "Learning").
+    Measured on generator FORMAT_VERSION 7 data (seed 0, this recipe): loss 0.0033
+    after 160 steps, 8 of 8 answered right; seeds 1-3 gave 0.0032-0.0036 and 8 of 8.
+    120 steps were enough for the rows before it (0.019), not for its (0.102). ~10 s
+    on 2 cores. With a mask, optimizer or data-order bug the loss stays above 0.5 or
+    the answers are wrong (docs/reliability.md, "Learning").
     """
     from tinythink.evaluation.scoring import solve
 
