@@ -17,6 +17,11 @@ from tests.conftest import error_line, run_script
     [
         (["trainer.max_steps=0"], "error: trainer.max_steps=0: a run trains a positive number"),
         (["trainer.max_steps=-5"], "error: trainer.max_steps=-5: a run trains a positive number"),
+        (
+            ["trainer.max_steps=-1", "trainer.max_time=null"],
+            "error: trainer.max_steps=-1 trains until trainer.max_time, which is null: the run "
+            "would never end; set trainer.max_time (e.g. 00:00:12:30) or a step count",
+        ),
         (["data.batch_size=-1"], "error: data.batch_size must be positive, got -1"),
         (["data.format=foo"], "error: unknown data format 'foo'; expected one of cot, direct"),
         (["data=jsonl"], "error: data=jsonl needs the file to train on: add data.path="),
@@ -35,6 +40,7 @@ from tests.conftest import error_line, run_script
     ids=[
         "max_steps-0",
         "max_steps-negative",
+        "no-step-or-time-limit",
         "batch_size",
         "format",
         "jsonl-no-path",

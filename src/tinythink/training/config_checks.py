@@ -41,6 +41,13 @@ def check_config(cfg: DictConfig) -> None:
             "(or -1: no step limit, trainer.max_time ends it); "
             "set e.g. trainer.max_steps=3000 (the default)"
         )
+    trainer = cfg.trainer
+    if steps == -1 and trainer.get("max_time") is None and trainer.get("max_epochs", -1) == -1:
+        raise ConfigError(
+            "trainer.max_steps=-1 trains until trainer.max_time, which is null: the run would "
+            "never end; set trainer.max_time (e.g. 00:00:12:30) or a step count "
+            "(trainer.max_steps=3000)"
+        )
     if "vocab_size" in cfg.data:
         try:
             check_vocab_size(int(cfg.data.vocab_size))
